@@ -1,0 +1,5 @@
+// WASM module "mms": WSP primitives, WSP push, multipart and MMS encapsulation.
+export {
+  reserve, inputPtr, inputCap, tablePtr, tableCap, outputPtr, outputCap, tableRows, outLength,
+} from "../io";
+export { wspUintvarDecode, wspUintvarEncode } from "../wsp/exports";
