@@ -2,4 +2,6 @@
 export {
   reserve, inputPtr, inputCap, tablePtr, tableCap, outputPtr, outputCap, tableRows, outLength,
 } from "../io";
-export { wspUintvarDecode, wspUintvarEncode } from "../wsp/exports";
+export { wspUintvarDecode, wspUintvarEncode, wspPushDecode, wspMultipartDecode } from "../wsp/exports";
+export { mmsDecode } from "./decode";
+export { codecEncode } from "./encode";
