@@ -1,0 +1,70 @@
+// Start-up wiring: the one place that knows every concrete part (DESIGN: "everything is wired
+// in one place"). The relay gets its bearer and store as interfaces; MM1 gets the relay.
+import type { Logger } from 'pino';
+import { LoopbackBearer } from './bearer/loopback.js';
+import type { Config } from './config/schema.js';
+import { Mm1Server } from './mm1/server.js';
+import type { Bearer } from './relay/bearer.js';
+import { Relay } from './relay/relay.js';
+import { Store } from './store/store.js';
+
+export interface Mmsc {
+  config: Config;
+  store: Store;
+  relay: Relay;
+  mm1: Mm1Server;
+  bearer: Bearer;
+  /** Graceful stop: no new requests, in-flight ones answered, pushes settled, LMDB closed. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  /** Overrides the configured bearer (tests, demo). */
+  bearer?: Bearer;
+  now?: () => number;
+}
+
+export function createBearer(config: Config, log: Logger): Bearer {
+  switch (config.bearer.kind) {
+    case 'loopback':
+      return new LoopbackBearer({ url: config.bearer.loopback.url, log });
+    default:
+      throw new Error(`bearer.kind "${config.bearer.kind}" is not available in this build`);
+  }
+}
+
+export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> {
+  const log = o.log;
+  const store = new Store({ path: config.store.path, mapSizeMiB: config.store.mapSizeMiB });
+  const bearer = o.bearer ?? createBearer(config, log.child({ iface: 'bearer' }));
+  const relay = new Relay({ config, store, bearer, log: log.child({ iface: 'relay' }), now: o.now });
+  const mm1 = new Mm1Server({ config, relay, log });
+  try {
+    await mm1.listen();
+  } catch (e) {
+    await bearer.close();
+    await store.close();
+    throw e;
+  }
+  relay.start();
+  log.info({ store: config.store.path, schema: store.schemaVersion, bearer: bearer.name, publicUrl: config.mmsc.publicUrl }, 'MMSC started');
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    store,
+    relay,
+    mm1,
+    bearer,
+    close() {
+      closing ??= (async () => {
+        await mm1.close();
+        await relay.stop();
+        await bearer.close();
+        await store.close();
+        log.info('MMSC stopped');
+      })();
+      return closing;
+    },
+  };
+}

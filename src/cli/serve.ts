@@ -1,0 +1,30 @@
+// `mmsc serve`: runs the MMSC until SIGTERM/SIGINT, then stops gracefully (stop accepting,
+// answer what is in flight, let pushes settle, close LMDB).
+import { startMmsc } from '../app.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { createLogger } from '../log.js';
+
+export async function serve(opts: { config?: string }): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(opts.config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = createLogger(config.log.level);
+  const mmsc = await startMmsc(config, { log });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await mmsc.close();
+  return 0;
+}

@@ -1,0 +1,126 @@
+// The configuration file's schema (YAML, validated with zod). Every key has a default that
+// serves a fresh machine: LMDB in ./data, MM1 on 127.0.0.1, a simulated modem.
+import { z } from 'zod';
+import { parseCidr } from './cidr.js';
+import { parseDuration } from './duration.js';
+
+const duration = (def: string) =>
+  z
+    .union([z.number(), z.string()])
+    .default(def)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const cidr = z.string().refine((s) => parseCidr(s) !== undefined, { message: 'expected an IP network such as 10.0.0.0/8 or ::1/128' });
+const msisdn = z.string().regex(/^\+?[0-9]{3,20}$/, { message: 'expected an MSISDN such as +15551234567' });
+const port = z.number().int().min(0).max(65535);
+
+export const ConfigSchema = z
+  .object({
+    mmsc: z
+      .object({
+        /** Domain of this MMSC: right-hand side of Message-IDs, MM4 domain. */
+        domain: z.string().min(1).default('mmsc.local'),
+        /** Base URL phones use to fetch messages (goes into Content-Location, so keep it short). */
+        publicUrl: z.string().url().default('http://127.0.0.1:8080'),
+        /** Highest MMS version we speak (answers use min(client, this)). */
+        mmsVersion: z.enum(['1.0', '1.1', '1.2', '1.3']).default('1.2'),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        path: z.string().min(1).default('./data'),
+        /** LMDB map size in MiB (the largest the store may grow to). */
+        mapSizeMiB: z.number().int().min(16).default(4096),
+      })
+      .strict()
+      .prefault({}),
+    mm1: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        /** Path phones POST every MM1 PDU to. */
+        path: z.string().startsWith('/').default('/mms'),
+        /** Prefix of retrieval URLs (the token follows). */
+        retrievePath: z.string().startsWith('/').endsWith('/').default('/m/'),
+        /** Largest PDU accepted in a POST, in bytes; larger bodies are refused before buffering. */
+        maxBodyBytes: z.number().int().min(1024).default(1_048_576),
+        identity: z
+          .object({
+            /** Request headers carrying the MSISDN, in order of preference. */
+            headers: z.array(z.string().min(1)).default(['X-WAP-Network-Client-MSISDN']),
+            /** Peers whose identity headers are trusted (the WAP gateway / GGSN / proxy). */
+            trustedProxies: z.array(cidr).default(['127.0.0.1/32', '::1/128']),
+            /** Static client IP -> MSISDN map for networks without a header-inserting proxy. */
+            staticMap: z.record(z.string(), msisdn).prefault({}),
+            /** Trust the From in the PDU when nothing else identifies the sender (never on by default). */
+            trustPduFrom: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    relay: z
+      .object({
+        /** Country code used to turn national numbers into international ones (e.g. "47"). */
+        countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/).optional(),
+        /** National trunk prefix stripped before adding the country code (e.g. "0"). */
+        nationalPrefix: z.string().regex(/^[0-9]*$/).default('0'),
+        /** Numbers served by this MMSC, as prefixes of the normalised number ("" = every number, "+47" = Norway). */
+        localPrefixes: z.array(z.string().regex(/^\+?[0-9]*$/, { message: 'expected a number prefix such as "+47" or ""' })).default(['']),
+        /** Once a phone has fetched a message, how long to wait for its notifyresp/acknowledge. */
+        fetchConfirmTimeout: duration('1h'),
+        /** How long a message's headers are kept after every recipient is done (for read reports). */
+        readReportWindow: duration('7d'),
+        /** Pushes handed to the bearer at once. */
+        bearerConcurrency: z.number().int().min(1).max(64).default(4),
+        /** Outbox retry back-off for temporary bearer failures: first wait and ceiling. */
+        outboxRetry: z
+          .object({ first: duration('30s'), max: duration('30m'), maxAttempts: z.number().int().min(1).default(20) })
+          .strict()
+          .prefault({}),
+        defaultExpiry: duration('7d'),
+        maxExpiry: duration('14d'),
+        /** Re-notification of messages never fetched: first retry, growth factor, ceiling. */
+        renotify: z
+          .object({ first: duration('10m'), factor: z.number().min(1).default(2), max: duration('6h') })
+          .strict()
+          .prefault({}),
+        /** Count a successful GET as "Retrieved" without waiting for notifyresp/acknowledge. */
+        deliveryReportOnFetch: z.boolean().default(false),
+        /** Put From and Subject in notifications (costs bytes: may need a second SMS). */
+        notifyFrom: z.boolean().default(false),
+        notifySubject: z.boolean().default(false),
+        /** How long a (sender, Transaction-ID) pair is remembered to answer a re-sent m-send.req. */
+        idempotencyWindow: duration('1d'),
+      })
+      .strict()
+      .prefault({}),
+    bearer: z
+      .object({
+        /** How pushes reach phones: the modem pool, an SMPP link, the built-in simulator, or loopback (tests, external gateways). */
+        kind: z.enum(['loopback', 'simulator', 'modem', 'smpp']).default('loopback'),
+        loopback: z
+          .object({ url: z.string().url().optional() })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

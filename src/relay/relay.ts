@@ -1,0 +1,591 @@
+// The MMS Relay: accepts MMs, keeps one delivery per recipient moving through its state
+// machine, notifies, serves retrievals, sends delivery and read reports, expires what is
+// never fetched. Every change is one durable LMDB transaction that also updates the
+// schedule index and the outbox, so a process killed at any instant resumes exactly there:
+// a due action is either not done (still scheduled) or done (state moved, push queued).
+import type { Logger } from 'pino';
+import type { EncodedString, MmsPart, MmsPdu, ReadStatus, Status } from '../codec/mms/index.js';
+import { encodeMms } from '../codec/mms/index.js';
+import type { Config } from '../config/schema.js';
+import type { ScheduleKey, Store } from '../store/store.js';
+import type { AddressField, Delivery, DeliveryKey, OutboxItem, OutboxKind, PartMeta, StoredMessage } from '../store/types.js';
+import { classify, normaliseNumber, type AddressPolicy } from './address.js';
+import type { Bearer, StatusReport } from './bearer.js';
+import { newMessageId, newTid, newToken } from './ids.js';
+import * as P from './pdus.js';
+import { FETCHABLE, FINAL, transition } from './state.js';
+
+export interface RelayOptions {
+  config: Config;
+  store: Store;
+  bearer: Bearer;
+  log: Logger;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+}
+
+/** What MM1 hands over for an m-send.req (sender already identified). */
+export interface SubmitRequest {
+  /** International or national MSISDN of the identified sender. */
+  sender: string;
+  pdu: MmsPdu;
+  /** Octets of the whole m-send.req (X-Mms-Message-Size of the notification). */
+  size: number;
+}
+
+export type SubmitResult =
+  | { status: 'Ok'; messageId: string; duplicate: boolean; rejected: { address: string; reason: string }[] }
+  | { status: 'Error-permanent-message-format-corrupt' | 'Error-permanent-failure' | 'Error-permanent-sending-address-unresolved' | 'Error-transient-failure'; text: string };
+
+export type RetrieveResult =
+  | { found: true; pdu: Uint8Array; messageId: string; delivery: DeliveryKey }
+  | { found: false; pdu: Uint8Array; reason: string };
+
+export class Relay {
+  readonly store: Store;
+  private readonly cfg: Config;
+  private readonly bearer: Bearer;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly policy: AddressPolicy;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private ticking: Promise<void> | null = null;
+  private again = false;
+  private readonly inFlight = new Set<string>();
+  private readonly inFlightDone = new Set<Promise<void>>();
+
+  constructor(o: RelayOptions) {
+    this.cfg = o.config;
+    this.store = o.store;
+    this.bearer = o.bearer;
+    this.log = o.log;
+    this.now = o.now ?? Date.now;
+    this.policy = o.config.relay;
+    this.bearer.onStatusReport?.((r) => void this.onStatusReport(r));
+  }
+
+  // ------------------------------------------------------------------ submission (m-send.req)
+
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    const { pdu } = req;
+    const tid = pdu.transactionId;
+    if (!tid) return { status: 'Error-permanent-message-format-corrupt', text: 'X-Mms-Transaction-Id is missing' };
+    const recipients: { field: AddressField; value: EncodedString }[] = [];
+    for (const field of ['to', 'cc', 'bcc'] as const) for (const value of pdu[field] ?? []) recipients.push({ field, value });
+    if (recipients.length === 0) return { status: 'Error-permanent-message-format-corrupt', text: 'no recipient (To, Cc or Bcc)' };
+    if (recipients.length > 100) return { status: 'Error-permanent-message-format-corrupt', text: `${recipients.length} recipients, at most 100` };
+
+    const senderNumber = normaliseNumber(req.sender, this.policy);
+    if (!senderNumber) return { status: 'Error-permanent-sending-address-unresolved', text: `sender ${req.sender} is not a phone number` };
+    const sender = `${senderNumber}/TYPE=PLMN`;
+
+    const classified = recipients.map((r) => ({ ...r, c: classify(r.value, this.policy) }));
+    const bad = classified.find((r) => !r.c.ok);
+    if (bad && !bad.c.ok) return { status: 'Error-permanent-message-format-corrupt', text: bad.c.reason };
+    const routed = classified as { field: AddressField; value: EncodedString; c: Extract<(typeof classified)[number]['c'], { ok: true }> }[];
+    // one delivery per distinct recipient, whichever field named it first
+    const seen = new Set<string>();
+    const unique = routed.filter((r) => (seen.has(r.c.canonical) ? false : (seen.add(r.c.canonical), true)));
+    if (unique.every((r) => r.c.route.kind === 'reject')) {
+      const reasons = unique.map((r) => (r.c.route.kind === 'reject' ? r.c.route.reason : '')).join('; ');
+      return { status: 'Error-permanent-failure', text: `no recipient can be reached: ${reasons}` };
+    }
+
+    const now = this.now();
+    const expiresAt = this.expiry(pdu, now);
+    const deliverAt = Math.min(this.absolute(pdu.deliveryTime, now) ?? now, expiresAt);
+    const { headers, parts, data, multipart } = splitBody(pdu);
+
+    const result = await this.store.tx((): SubmitResult => {
+      const prior = this.store.idempotency.get([sender, tid]);
+      if (prior && this.store.messages.get(prior.messageId)) {
+        return { status: 'Ok', messageId: prior.messageId, duplicate: true, rejected: [] };
+      }
+      const id = newMessageId(this.cfg.mmsc.domain, now);
+      const msg: StoredMessage = {
+        id,
+        acceptedAt: now,
+        sender,
+        senderTid: tid,
+        senderVersion: pdu.mmsVersion ?? '1.0',
+        headers,
+        parts,
+        multipart,
+        size: req.size,
+        expiresAt,
+        deliverAt,
+        deliveryReport: pdu.deliveryReport === true,
+        readReport: pdu.readReport === true,
+        hideSender: pdu.senderVisibility === 'Hide',
+        recipients: unique.length,
+      };
+      this.store.messages.putSync(id, msg);
+      data.forEach((bytes, i) => this.store.parts.putSync([id, i], Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+      unique.forEach((r, index) => {
+        let d: Delivery = {
+          messageId: id,
+          index,
+          recipient: r.c.canonical,
+          field: r.field,
+          route: r.c.route,
+          state: 'accepted',
+          nextAt: r.c.route.kind === 'local' ? deliverAt : now,
+          notifications: 0,
+          tid: this.uniqueTid(),
+          token: newToken(),
+          reportAllowed: true,
+          history: [{ state: 'accepted', at: now }],
+        };
+        this.store.tids.putSync(d.tid, [id, index]);
+        this.store.tokens.putSync(d.token, [id, index]);
+        if (r.c.route.kind === 'reject') {
+          d = transition(d, 'rejected', now, { outcome: 'unroutable', nextAt: null }, r.c.route.reason);
+          d = this.report(msg, d, now);
+        }
+        this.store.putDelivery(d);
+      });
+      this.store.putIdempotency(sender, tid, { messageId: id, at: now }, now + this.cfg.relay.idempotencyWindow);
+      const rejected = unique
+        .filter((r) => r.c.route.kind === 'reject')
+        .map((r) => ({ address: r.c.canonical, reason: r.c.route.kind === 'reject' ? r.c.route.reason : '' }));
+      return { status: 'Ok', messageId: id, duplicate: false, rejected };
+    });
+    if (result.status === 'Ok') {
+      this.log.info({ messageId: result.messageId, sender, tid, recipients: unique.length, duplicate: result.duplicate, rejected: result.rejected }, result.duplicate ? 'm-send.req re-sent: same Message-ID' : 'message accepted');
+      this.wake();
+    }
+    return result;
+  }
+
+  /** min(requested expiry, operator maximum); default when absent. */
+  private expiry(pdu: MmsPdu, now: number): number {
+    const max = now + this.cfg.relay.maxExpiry;
+    const asked = this.absolute(pdu.expiry, now) ?? now + this.cfg.relay.defaultExpiry;
+    return Math.max(now + 1000, Math.min(asked, max));
+  }
+
+  private absolute(t: MmsPdu['expiry'], now: number): number | undefined {
+    if (!t) return undefined;
+    return 'relative' in t ? now + t.relative * 1000 : t.absolute * 1000;
+  }
+
+  private uniqueTid(): string {
+    for (;;) {
+      const t = newTid();
+      if (!this.store.tids.get(t)) return t;
+    }
+  }
+
+  // ------------------------------------------------------------------ retrieval (GET)
+
+  /** The m-retrieve.conf a GET would return, without counting it as a retrieval (HTTP HEAD). */
+  peek(token: string, phoneVersion?: string): Promise<RetrieveResult> {
+    return this.retrieve(token, phoneVersion, true);
+  }
+
+  async retrieve(token: string, phoneVersion?: string, peek = false): Promise<RetrieveResult> {
+    const now = this.now();
+    const ours = this.cfg.mmsc.mmsVersion;
+    const d = this.store.deliveryByToken(token);
+    const msg = d && this.store.messages.get(d.messageId);
+    const gone = (reason: string): RetrieveResult => ({
+      found: false,
+      reason,
+      pdu: P.retrieveError(P.lowerVersion(d?.version ?? phoneVersion, ours), now, 'Error-permanent-message-not-found', 'Message not found or expired'),
+    });
+    if (!d || !msg) return gone('unknown token');
+    const live = FETCHABLE.has(d.state) || ((d.state === 'acknowledged' || (d.state === 'reported' && d.outcome === 'acknowledged')) && now < msg.expiresAt);
+    if (!live || now >= msg.expiresAt) return gone(`delivery is ${d.state}${d.outcome ? `/${d.outcome}` : ''}`);
+    const parts: { data: Uint8Array }[] = [];
+    for (let i = 0; i < msg.parts.length; i++) {
+      const data = this.store.parts.get([msg.id, i]);
+      if (!data) return gone('content purged');
+      parts.push({ data });
+    }
+    const version = P.lowerVersion(d.version ?? phoneVersion, ours);
+    // Deferred retrieval: ask for an m-acknowledge.ind by giving the retrieve-conf a TID.
+    const ackTid = d.state === 'deferred' ? (d.retrieveTid ?? this.uniqueTid()) : undefined;
+    const pdu = P.retrieveConf(msg, version, parts, ackTid);
+    if (!peek && FETCHABLE.has(d.state)) {
+      await this.store.tx(() => {
+        const cur = this.store.deliveries.get([d.messageId, d.index]);
+        if (!cur || !FETCHABLE.has(cur.state)) return;
+        if (ackTid && !cur.retrieveTid) this.store.tids.putSync(ackTid, [d.messageId, d.index]);
+        if (this.cfg.relay.deliveryReportOnFetch) {
+          this.finish(msg, cur, 'acknowledged', now, { retrieveTid: ackTid ?? cur.retrieveTid }, 'fetched (deliveryReportOnFetch)');
+        } else {
+          const next = transition(cur, 'retrieved', now, { retrieveTid: ackTid ?? cur.retrieveTid, nextAt: Math.min(now + this.cfg.relay.fetchConfirmTimeout, msg.expiresAt) });
+          this.store.putDelivery(next);
+        }
+      });
+      this.wake();
+    }
+    this.log.info({ messageId: msg.id, recipient: d.recipient, version, bytes: pdu.length }, 'message retrieved');
+    return { found: true, pdu, messageId: msg.id, delivery: [d.messageId, d.index] };
+  }
+
+  // ------------------------------------------------------------------ phone confirmations
+
+  /** m-notifyresp.ind: the answer to a notification (TID of the notification). */
+  async notifyResp(tid: string, status: Status | number, reportAllowed: boolean | undefined, version: string | undefined, from?: string): Promise<boolean> {
+    const now = this.now();
+    const changed = await this.store.tx(() => {
+      const d = this.store.deliveryByTid(tid);
+      if (!d) return false;
+      const msg = this.store.messages.get(d.messageId);
+      if (!msg) return false;
+      const extra: Partial<Delivery> = { version: version ?? d.version, reportAllowed: reportAllowed ?? d.reportAllowed };
+      this.rememberPhone(d, version, now);
+      if (!FETCHABLE.has(d.state)) {
+        this.store.putDelivery({ ...d, ...extra });
+        return false;
+      }
+      switch (status) {
+        case 'Retrieved':
+          this.finish(msg, d, 'acknowledged', now, extra);
+          break;
+        case 'Deferred':
+          this.store.putDelivery(transition(d, 'deferred', now, { ...extra, nextAt: msg.expiresAt }));
+          break;
+        case 'Rejected':
+          this.finish(msg, d, 'rejected', now, extra);
+          break;
+        case 'Unrecognised':
+          this.finish(msg, d, 'rejected', now, { ...extra, outcome: 'unrecognised' });
+          break;
+        default:
+          this.store.putDelivery({ ...d, ...extra });
+          return false;
+      }
+      return true;
+    });
+    this.log.info({ tid, status, reportAllowed, version, from, changed }, 'm-notifyresp.ind');
+    if (changed) this.wake();
+    return changed;
+  }
+
+  /** m-acknowledge.ind: TID of the retrieve-conf, or (mms-engine) of the notification. */
+  async acknowledge(tid: string, reportAllowed: boolean | undefined, version: string | undefined): Promise<boolean> {
+    const now = this.now();
+    const changed = await this.store.tx(() => {
+      const d = this.store.deliveryByTid(tid);
+      const msg = d && this.store.messages.get(d.messageId);
+      if (!d || !msg) return false;
+      this.rememberPhone(d, version, now);
+      const extra: Partial<Delivery> = { version: version ?? d.version, reportAllowed: reportAllowed ?? d.reportAllowed };
+      if (!FETCHABLE.has(d.state)) return false;
+      this.finish(msg, d, 'acknowledged', now, extra);
+      return true;
+    });
+    this.log.info({ tid, reportAllowed, version, changed }, 'm-acknowledge.ind');
+    if (changed) this.wake();
+    return changed;
+  }
+
+  /** m-read-rec.ind from a recipient: relay it to the originator as m-read-orig.ind. */
+  async readReport(readerMsisdn: string, messageId: string, status: ReadStatus | number, date: number | undefined): Promise<'relayed' | 'not-requested' | 'unknown-message' | 'not-a-recipient'> {
+    const now = this.now();
+    const reader = `${readerMsisdn}/TYPE=PLMN`;
+    const outcome = await this.store.tx(() => {
+      const msg = this.store.messages.get(messageId);
+      if (!msg) return 'unknown-message' as const;
+      if (!this.store.deliveriesOf(messageId).some((d) => d.recipient === reader)) return 'not-a-recipient' as const;
+      if (!msg.readReport || typeof status === 'number') return 'not-requested' as const;
+      const version = P.lowerVersion(this.phoneVersion(msg.sender), this.cfg.mmsc.mmsVersion);
+      const pdu = P.readOrig(msg, reader, status, date ?? Math.floor(now / 1000), version);
+      this.enqueue('read-report', msg.sender, encodeMms(pdu), now);
+      return 'relayed' as const;
+    });
+    this.log.info({ messageId, reader, status, outcome }, 'm-read-rec.ind');
+    if (outcome === 'relayed') this.wake();
+    return outcome;
+  }
+
+  // ------------------------------------------------------------------ state changes (inside tx)
+
+  /** Moves a delivery to a final state, queues the delivery report if one is due, marks it reported. */
+  private finish(msg: StoredMessage, d: Delivery, to: 'acknowledged' | 'rejected' | 'expired' | 'forwarded', now: number, extra: Partial<Delivery> = {}, note?: string): void {
+    let next = transition(d, to, now, { ...extra, nextAt: null }, note);
+    next = this.report(msg, next, now);
+    this.store.putDelivery(next);
+    this.maybeRetire(msg, now, next);
+  }
+
+  /** From a final state to `reported`, queueing m-delivery.ind when the originator asked for it. */
+  private report(msg: StoredMessage, d: Delivery, now: number): Delivery {
+    const status = REPORT_STATUS[d.outcome ?? 'rejected'];
+    const due = msg.deliveryReport && d.reportAllowed && status !== undefined;
+    let note = 'no delivery report requested';
+    if (due) {
+      const version = P.lowerVersion(this.phoneVersion(msg.sender), this.cfg.mmsc.mmsVersion);
+      this.enqueue('delivery-report', msg.sender, encodeMms(P.deliveryReport(msg, d, status, now, version)), now);
+      note = `delivery report ${status} queued`;
+    } else if (msg.deliveryReport && !d.reportAllowed) note = 'recipient did not allow a delivery report';
+    return transition(d, 'reported', now, { nextAt: null }, note);
+  }
+
+  /** When every recipient is done, drop the content now and the headers after the read-report window. */
+  private maybeRetire(msg: StoredMessage, now: number, changed: Delivery): void {
+    const all = this.store.deliveriesOf(msg.id).map((d) => (d.index === changed.index ? changed : d));
+    if (!all.every((d) => d.state === 'reported')) return;
+    for (let i = 0; i < msg.parts.length; i++) this.store.parts.removeSync([msg.id, i]);
+    this.store.schedule.putSync([Math.max(now, msg.expiresAt) + this.cfg.relay.readReportWindow, 'm', msg.id], null);
+  }
+
+  /** Queues a WAP push of an MMS PDU for a phone (delivery/read reports, notifications). */
+  private enqueue(kind: OutboxKind, address: string, mms: Uint8Array, now: number, delivery?: DeliveryKey, id?: string): OutboxItem | undefined {
+    const to = address.replace(/\/TYPE=PLMN$/i, '');
+    if (!/^\+?[0-9]+$/.test(to)) return undefined; // only phones get pushes
+    const item: OutboxItem = {
+      id: id ?? `${kind[0]}${newToken()}`,
+      kind,
+      to,
+      push: P.wapPush(mms),
+      createdAt: now,
+      attempts: 0,
+      nextAt: now,
+    };
+    if (delivery) item.delivery = delivery;
+    this.store.putOutbox(item);
+    return item;
+  }
+
+  private rememberPhone(d: Delivery, version: string | undefined, now: number): void {
+    if (!version) return;
+    const msisdn = d.recipient.replace(/\/TYPE=PLMN$/i, '');
+    this.store.phones.putSync(msisdn, { version, seenAt: now });
+  }
+
+  private phoneVersion(address: string): string | undefined {
+    return this.store.phones.get(address.replace(/\/TYPE=PLMN$/i, ''))?.version;
+  }
+
+  // ------------------------------------------------------------------ scheduler
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** Stops scheduling and waits for pushes in flight to settle (their results are recorded). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await Promise.allSettled([...this.inFlightDone]);
+  }
+
+  /** Runs due work now (and again after it if more became due meanwhile). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.ticking = this.tick()
+      .catch((e: unknown) => this.log.error({ err: e }, 'scheduler step failed'))
+      .finally(() => {
+        this.ticking = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else this.arm();
+      });
+  }
+
+  /** Resolves when nothing is running or due now (tests use it to wait for quiescence). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.ticking;
+      await Promise.allSettled([...this.inFlightDone]);
+      const next = this.store.nextDueAt();
+      const dueNow = next !== undefined && next <= this.now() && this.store.due(this.now(), 64).some((k) => !(k[1] === 'o' && this.inFlight.has(k[2])));
+      if (!this.ticking && this.inFlightDone.size === 0 && !dueNow) return;
+      if (!this.ticking && dueNow) this.wake();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    const next = this.store.nextDueAt();
+    if (next === undefined) return;
+    const wait = Math.max(0, Math.min(next - this.now(), 60_000));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    for (let round = 0; round < 100 && this.running; round++) {
+      const now = this.now();
+      const due = this.store.due(now, 256).filter((k) => !(k[1] === 'o' && this.inFlight.has(k[2])));
+      if (due.length === 0) return;
+      const work = due.filter((k) => k[1] !== 'o');
+      if (work.length) await this.store.tx(() => work.forEach((k) => this.step(k, now)));
+      for (const k of due) if (k[1] === 'o') this.dispatch(k[2]);
+      if (work.length === 0) return; // only pushes in flight or waiting for bearer capacity
+    }
+  }
+
+  /** One due schedule entry, inside a transaction. Stale entries are dropped. */
+  private step(key: ScheduleKey, now: number): void {
+    const [at, kind] = key;
+    if (kind === 'i') {
+      const [, , sender, tid] = key as [number, 'i', string, string];
+      this.store.schedule.removeSync(key);
+      const rec = this.store.idempotency.get([sender, tid]);
+      if (rec && rec.at + this.cfg.relay.idempotencyWindow <= now) this.store.idempotency.removeSync([sender, tid]);
+      return;
+    }
+    if (kind === 'm') {
+      this.store.schedule.removeSync(key);
+      const id = (key as [number, 'm', string])[2];
+      if (this.store.deliveriesOf(id).every((d) => d.state === 'reported')) this.store.removeMessage(id);
+      return;
+    }
+    if (kind !== 'd') return;
+    const [, , messageId, index] = key as [number, 'd', string, number];
+    const d = this.store.deliveries.get([messageId, index]);
+    const msg = this.store.messages.get(messageId);
+    if (!d || !msg || d.nextAt !== at) {
+      this.store.schedule.removeSync(key);
+      return;
+    }
+    if (now >= msg.expiresAt && FETCHABLE.has(d.state)) {
+      if (d.state === 'retrieved') this.finish(msg, d, 'acknowledged', now, {}, 'fetched, never confirmed');
+      else this.finish(msg, d, 'expired', now, {}, 'never fetched');
+      return;
+    }
+    switch (d.state) {
+      case 'accepted':
+      case 'notified':
+        this.notify(msg, d, now);
+        return;
+      case 'retrieved':
+        this.finish(msg, d, 'acknowledged', now, {}, 'fetched, never confirmed');
+        return;
+      case 'deferred':
+        this.store.putDelivery({ ...d, nextAt: msg.expiresAt });
+        return;
+      default:
+        if (FINAL.has(d.state)) {
+          const next = this.report(msg, d, now);
+          this.store.putDelivery(next);
+          this.maybeRetire(msg, now, next);
+        } else this.store.putDelivery({ ...d, nextAt: null });
+    }
+  }
+
+  /** Queues the (identical) notification and schedules the next re-notification. */
+  private notify(msg: StoredMessage, d: Delivery, now: number): void {
+    let pdu = d.notification;
+    if (!pdu) {
+      const version = P.lowerVersion(d.version ?? this.phoneVersion(d.recipient), this.cfg.mmsc.mmsVersion);
+      const base = this.cfg.mmsc.publicUrl.replace(/\/+$/, '');
+      const url = `${base}${this.cfg.mm1.retrievePath}${d.token}`;
+      pdu = encodeMms(P.notification(msg, d, { version, url, now, includeFrom: this.cfg.relay.notifyFrom, includeSubject: this.cfg.relay.notifySubject }));
+    }
+    const n = d.notifications + 1;
+    // Stable outbox id per notification round: a replay of this step cannot queue it twice.
+    this.enqueue('notification', d.recipient, pdu, now, [d.messageId, d.index], `n${d.token}.${n}`);
+    const r = this.cfg.relay.renotify;
+    const wait = Math.min(r.first * r.factor ** (n - 1), r.max);
+    const next = transition(d, 'notified', now, { notifications: n, notification: pdu, nextAt: Math.min(now + wait, msg.expiresAt) }, n > 1 ? `re-notification ${n}` : undefined);
+    this.store.putDelivery(next);
+  }
+
+  // ------------------------------------------------------------------ outbox -> bearer
+
+  private dispatch(id: string): void {
+    if (this.inFlight.has(id) || this.inFlight.size >= this.cfg.relay.bearerConcurrency) return;
+    const item = this.store.outbox.get(id);
+    if (!item) return;
+    this.inFlight.add(id);
+    const done = this.sendOne(item).finally(() => {
+      this.inFlight.delete(id);
+      this.inFlightDone.delete(done);
+      this.wake();
+    });
+    this.inFlightDone.add(done);
+  }
+
+  private async sendOne(item: OutboxItem): Promise<void> {
+    const attempt = item.attempts + 1;
+    let outcome;
+    try {
+      outcome = await this.bearer.submit({ id: item.id, kind: item.kind, to: item.to, push: item.push, attempt, statusReport: item.kind === 'notification' });
+    } catch (e) {
+      outcome = { status: 'retry' as const, reason: `bearer error: ${(e as Error).message}` };
+    }
+    const now = this.now();
+    const r = this.cfg.relay.outboxRetry;
+    await this.store.tx(() => {
+      const cur = this.store.outbox.get(item.id);
+      if (!cur) return;
+      if (outcome.status === 'sent') {
+        this.store.removeOutbox(item.id);
+        this.note(cur, now, `${cur.kind} sent via ${this.bearer.name}${outcome.segments.length > 1 ? ` in ${outcome.segments.length} SMS` : ''}`);
+      } else if (outcome.status === 'retry' && attempt < r.maxAttempts) {
+        const wait = outcome.retryAfterMs ?? Math.min(r.first * 2 ** (attempt - 1), r.max);
+        this.store.putOutbox({ ...cur, attempts: attempt, nextAt: now + wait, lastError: outcome.reason });
+      } else {
+        // Permanent failure (or retries spent): quarantine out of the queue, record on the delivery.
+        this.store.removeOutbox(item.id);
+        this.store.quarantine.putSync(item.id, { ...cur, attempts: attempt, lastError: outcome.reason });
+        this.note(cur, now, `${cur.kind} failed: ${outcome.reason}`);
+      }
+    });
+    if (outcome.status === 'sent') this.log.info({ id: item.id, kind: item.kind, to: item.to, segments: outcome.segments.length }, 'push sent');
+    else this.log.warn({ id: item.id, kind: item.kind, to: item.to, attempt, outcome }, 'push not sent');
+  }
+
+  private note(item: OutboxItem, now: number, text: string): void {
+    if (!item.delivery) return;
+    const d = this.store.deliveries.get(item.delivery);
+    if (!d) return;
+    this.store.putDelivery({ ...d, history: [...d.history, { state: d.state, at: now, note: text }] });
+  }
+
+  private async onStatusReport(r: StatusReport): Promise<void> {
+    this.log.info(r, 'status report');
+    // Notifications are keyed n<token>.<round>; record the handset delivery on the delivery.
+    if (!r.jobId.startsWith('n')) return;
+    const token = r.jobId.slice(1, r.jobId.lastIndexOf('.'));
+    await this.store.tx(() => {
+      const d = this.store.deliveryByToken(token);
+      if (d) this.store.putDelivery({ ...d, history: [...d.history, { state: d.state, at: r.at, note: `notification SMS ${r.status}${r.detail ? `: ${r.detail}` : ''}` }] });
+    });
+  }
+}
+
+const REPORT_STATUS: Record<string, Status | undefined> = {
+  acknowledged: 'Retrieved',
+  rejected: 'Rejected',
+  unrecognised: 'Unrecognised',
+  expired: 'Expired',
+  forwarded: 'Forwarded',
+  unroutable: 'Unreachable',
+};
+
+/** Separates the stored headers from the parts (metadata) and their payloads. */
+function splitBody(pdu: MmsPdu): { headers: Record<string, unknown>; parts: PartMeta[]; data: Uint8Array[]; multipart: boolean } {
+  const { parts, body, bcc: _bcc, bodyPdu: _bodyPdu, ...rest } = pdu;
+  const headers = rest as Record<string, unknown>;
+  if (parts) {
+    return { headers, parts: parts.map((p) => partMeta(p)), data: parts.map((p) => p.data ?? new Uint8Array(0)), multipart: true };
+  }
+  if (body) return { headers, parts: [{ contentType: pdu.contentType, headers: {}, size: body.length }], data: [body], multipart: false };
+  return { headers, parts: [], data: [], multipart: false };
+}
+
+function partMeta(p: MmsPart): PartMeta {
+  const { data, contentType, parts: _nested, pdu: _pdu, ...headers } = p;
+  return { contentType, headers, size: data?.length ?? 0 };
+}

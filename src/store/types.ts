@@ -1,0 +1,128 @@
+// Records kept in LMDB. Every record is plain data (msgpack-encoded), versioned by the schema
+// number in the meta database (see migrations.ts).
+
+/**
+ * Per-recipient delivery state (3GPP TS 23.140 / OMA MMS CTR flows):
+ *   accepted     stored; first notification not yet handed to a bearer (or waiting for Delivery-Time)
+ *   notified     m-notification.ind handed to the bearer (re-sent identically with back-off)
+ *   deferred     the phone answered notifyresp Deferred; it may still fetch
+ *   retrieved    the phone fetched the MM (GET); waiting for notifyresp/acknowledge
+ *   acknowledged notifyresp Retrieved or m-acknowledge.ind received
+ *   rejected     notifyresp Rejected / Unrecognised, or unroutable recipient
+ *   expired      never fetched before the expiry
+ *   forwarded    handed onward (m-forward.req without retrieval, MM3/MM4 peer)
+ *   reported     the outcome above has been reported to the originator (or no report was due);
+ *                nothing is left to do for this recipient. `outcome` keeps the final state.
+ */
+export type DeliveryState =
+  | 'accepted'
+  | 'notified'
+  | 'deferred'
+  | 'retrieved'
+  | 'acknowledged'
+  | 'rejected'
+  | 'expired'
+  | 'forwarded'
+  | 'reported';
+
+export type Outcome = 'acknowledged' | 'rejected' | 'unrecognised' | 'expired' | 'forwarded' | 'unroutable';
+
+/** Where a recipient's copy goes (decided once, at acceptance). */
+export type Route =
+  | { kind: 'local' }
+  | { kind: 'mm4'; domain: string }
+  | { kind: 'mm3' }
+  | { kind: 'reject'; reason: string };
+
+export type AddressField = 'to' | 'cc' | 'bcc';
+
+export interface PartMeta {
+  /** Content-Type as the codec models it (type + parameters). */
+  contentType: unknown;
+  /** Part headers as the codec models them (Content-ID, Content-Location...). */
+  headers: unknown;
+  size: number;
+}
+
+export interface StoredMessage {
+  id: string;
+  acceptedAt: number;
+  /** Canonical sender address, e.g. "+4712345678/TYPE=PLMN". */
+  sender: string;
+  senderTid: string;
+  /** MMS version the sender speaks ("1.2"). */
+  senderVersion: string;
+  /** Headers of the MM as submitted, minus Bcc and submission-only fields (codec model). */
+  headers: Record<string, unknown>;
+  parts: PartMeta[];
+  /** The body was a multipart (else a single part, `parts[0]`). */
+  multipart: boolean;
+  /** Size of the MM in octets (X-Mms-Message-Size of notifications). */
+  size: number;
+  expiresAt: number;
+  deliverAt: number;
+  deliveryReport: boolean;
+  readReport: boolean;
+  hideSender: boolean;
+  recipients: number;
+}
+
+export interface HistoryEntry {
+  state: DeliveryState;
+  at: number;
+  note?: string;
+}
+
+export interface Delivery {
+  messageId: string;
+  index: number;
+  /** Canonical address of the recipient. */
+  recipient: string;
+  field: AddressField;
+  route: Route;
+  state: DeliveryState;
+  outcome?: Outcome;
+  /** When the scheduler next acts on this delivery (ms), or null when only a phone can move it. */
+  nextAt: number | null;
+  /** Notifications handed to a bearer so far. */
+  notifications: number;
+  /** Transaction-ID of the notification (identical in every re-notification). */
+  tid: string;
+  /** The m-notification.ind as first sent: re-notifications must be identical (OMA MMS ENC). */
+  notification?: Uint8Array;
+  /** Retrieval token (Content-Location path), 128 random bits. */
+  token: string;
+  /** Transaction-ID put in m-retrieve.conf when an m-acknowledge.ind is wanted. */
+  retrieveTid?: string;
+  /** X-Mms-Report-Allowed from the recipient (absent means yes). */
+  reportAllowed: boolean;
+  /** MMS version the recipient's phone speaks, once known. */
+  version?: string;
+  history: HistoryEntry[];
+}
+
+export type OutboxKind = 'notification' | 'delivery-report' | 'read-report';
+
+/** A WAP push waiting for a bearer. */
+export interface OutboxItem {
+  id: string;
+  kind: OutboxKind;
+  /** International MSISDN of the phone ("+4712345678"). */
+  to: string;
+  /** The WSP push PDU (the bearer segments it). */
+  push: Uint8Array;
+  /** [messageId, index] of the delivery this push serves, if any. */
+  delivery?: [string, number];
+  createdAt: number;
+  attempts: number;
+  nextAt: number;
+  lastError?: string;
+}
+
+export type DeliveryKey = [string, number];
+
+/** What we know of a phone (by MSISDN): the MMS version it speaks. */
+export interface PhoneRecord {
+  version: string;
+  seenAt: number;
+}

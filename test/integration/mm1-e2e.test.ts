@@ -1,0 +1,233 @@
+// End to end on loopback: phone A submits every m-send.req of the corpus over real HTTP, the
+// notification comes out through the (loopback) bearer as a WAP push, phone B fetches the
+// Content-Location and confirms, A gets the reports it asked for.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
+import { Phone, pushedPdu, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
+
+const CORPUS = join(import.meta.dirname, '../corpus/mms');
+const SEND_REQS = readdirSync(CORPUS).filter((f) => f.includes('send-req')).sort();
+const A = '+4790000001';
+
+function recipientsOf(pdu: MmsPdu): string[] {
+  return [...(pdu.to ?? []), ...(pdu.cc ?? []), ...(pdu.bcc ?? [])].map((a) => (typeof a === 'string' ? a : a.text));
+}
+
+/** MSISDN the relay delivers to for a corpus address (no country code configured: kept as is). */
+function msisdnOf(address: string): string {
+  return address.replace(/\/TYPE=PLMN$/i, '').replace(/[-. ]/g, '');
+}
+
+describe('MM1 end to end on loopback', () => {
+  let t: TestMmsc;
+  beforeAll(async () => {
+    t = await startTestMmsc();
+  });
+  afterAll(async () => t.close());
+
+  it('has m-send.req PDUs in the corpus', () => {
+    expect(SEND_REQS.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const file of SEND_REQS) {
+    it(`delivers ${file}`, async () => {
+      const bytes = readFileSync(join(CORPUS, file));
+      let original = decodeMms(bytes, { nested: false });
+      let sent: Uint8Array = bytes;
+      const phoneRecipients = recipientsOf(original).filter((a) => !a.includes('@'));
+      if (phoneRecipients.length === 0) {
+        // Only an e-mail recipient and no MM3 gateway configured: refused as a permanent
+        // failure, naming why; the same MM with a phone added in Cc is accepted.
+        const refused = await new Phone(t.base, A).post(bytes);
+        expect(refused.pdu).toMatchObject({ messageType: 'm-send-conf', transactionId: original.transactionId, responseStatus: 'Error-permanent-failure' });
+        expect(String(refused.pdu?.responseText)).toMatch(/MM3/);
+        original = { ...original, cc: ['+4790000999/TYPE=PLMN'] };
+        sent = encodeMms(original);
+        phoneRecipients.push('+4790000999/TYPE=PLMN');
+      }
+      const before = t.pushes.length;
+      const conf = await new Phone(t.base, A).post(sent);
+      expect(conf.status).toBe(200);
+      expect(conf.pdu).toMatchObject({ messageType: 'm-send-conf', transactionId: original.transactionId, responseStatus: 'Ok' });
+      const messageId = conf.pdu!.messageId as string;
+      expect(messageId).toMatch(/@mmsc\.local$/);
+      await t.mmsc.relay.idle();
+
+      const pushes = t.pushes.slice(before).filter((p) => p.kind === 'notification');
+      const targets = [...new Set(phoneRecipients.map(msisdnOf))];
+      expect(pushes.map((p) => p.to).sort()).toEqual(targets.sort());
+
+      for (const job of pushes) {
+        const ind = pushedPdu(job);
+        expect(ind.messageType).toBe('m-notification-ind');
+        expect(ind.messageClass).toBeDefined();
+        expect(ind.messageSize).toBe(sent.length);
+        expect(ind.expiry).toMatchObject({ relative: expect.any(Number) });
+        expect(job.push.length).toBeLessThanOrEqual(133); // one SMS
+        const b = new Phone(t.base, job.to);
+        const got = await b.get(ind.contentLocation as string);
+        expect(got.status).toBe(200);
+        const rc = got.pdu!;
+        expect(rc.messageType).toBe('m-retrieve-conf');
+        expect(rc.messageId).toBe(messageId);
+        expect(rc.from).toBe(`${A}/TYPE=PLMN`);
+        expect(rc.bcc).toBeUndefined();
+        expect(rc.contentType?.type).toBe(original.contentType?.type);
+        // parts byte-identical to what A sent
+        const want = original.parts ?? [];
+        expect((rc.parts ?? []).length).toBe(want.length);
+        (rc.parts ?? []).forEach((p, i) => {
+          expect(Buffer.from(p.data!).equals(Buffer.from(want[i].data!))).toBe(true);
+          expect(p.contentType).toEqual(want[i].contentType);
+          expect(p.contentId).toEqual(want[i].contentId);
+          expect(p.contentLocation).toEqual(want[i].contentLocation);
+        });
+        if (original.subject !== undefined) expect(rc.subject).toEqual(original.subject);
+
+        const ack = await b.post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.2', status: 'Retrieved' });
+        expect(ack.status).toBe(200);
+        expect(ack.body.length).toBe(0);
+      }
+      await t.mmsc.relay.idle();
+      for (const d of t.mmsc.store.deliveriesOf(messageId)) {
+        expect(d.state).toBe('reported');
+        expect(d.outcome).toBe(d.recipient.includes('@') ? 'unroutable' : 'acknowledged');
+      }
+
+      const reports = t.pushes.slice(before).filter((p) => p.kind === 'delivery-report');
+      if (original.deliveryReport === true) {
+        expect(reports.length).toBe(targets.length);
+        for (const r of reports) {
+          expect(r.to).toBe(A);
+          expect(pushedPdu(r)).toMatchObject({ messageType: 'm-delivery-ind', messageId, status: 'Retrieved' });
+        }
+      } else {
+        expect(reports).toEqual([]);
+      }
+    });
+  }
+
+  it('relays read reports to the originator when asked', async () => {
+    const B = '+4790000002';
+    const before = t.pushes.length;
+    const conf = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'rr-1', mmsVersion: '1.2', from: { insertAddress: true }, to: [`${B}/TYPE=PLMN`],
+      readReport: true, deliveryReport: true, contentType: { type: 'text/plain', params: { charset: 'utf-8' } }, body: new TextEncoder().encode('read me'),
+    });
+    const messageId = conf.pdu!.messageId as string;
+    await t.mmsc.relay.idle();
+    const ind = pushedPdu(t.pushes.slice(before).find((p) => p.kind === 'notification')!);
+    const phoneB = new Phone(t.base, B);
+    const rc = (await phoneB.get(ind.contentLocation as string)).pdu!;
+    expect(rc.readReport).toBe(true);
+    expect(Buffer.from(rc.body!).toString()).toBe('read me');
+    await phoneB.post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.2', status: 'Retrieved' });
+    const rr = await phoneB.post({ messageType: 'm-read-rec-ind', mmsVersion: '1.2', messageId, to: [`${A}/TYPE=PLMN`], from: { insertAddress: true }, readStatus: 'Read' });
+    expect(rr.status).toBe(200);
+    await t.mmsc.relay.idle();
+    const orig = t.pushes.slice(before).find((p) => p.kind === 'read-report');
+    expect(orig?.to).toBe(A);
+    expect(pushedPdu(orig!)).toMatchObject({ messageType: 'm-read-orig-ind', messageId, from: `${B}/TYPE=PLMN`, to: [`${A}/TYPE=PLMN`], readStatus: 'Read' });
+  });
+
+  it('hides Bcc from every recipient and hides a sender that asked for it', async () => {
+    const before = t.pushes.length;
+    await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'bcc-1', mmsVersion: '1.2', from: { insertAddress: true },
+      to: ['+4790000010/TYPE=PLMN'], bcc: ['+4790000011/TYPE=PLMN'], senderVisibility: 'Hide',
+      contentType: { type: 'text/plain' }, body: new TextEncoder().encode('secret'),
+    });
+    await t.mmsc.relay.idle();
+    const nots = t.pushes.slice(before).filter((p) => p.kind === 'notification');
+    expect(nots.map((p) => p.to).sort()).toEqual(['+4790000010', '+4790000011']);
+    for (const job of nots) {
+      const ind = pushedPdu(job);
+      expect(ind.from).toBeUndefined();
+      const rc = (await new Phone(t.base, job.to).get(ind.contentLocation as string)).pdu!;
+      expect(rc.bcc).toBeUndefined();
+      expect(rc.from).toBeUndefined();
+      expect(rc.to).toEqual(['+4790000010/TYPE=PLMN']);
+      expect(JSON.stringify(rc)).not.toContain('4790000011');
+    }
+  });
+
+  it('answers a deferred retrieval with a TID and closes it on m-acknowledge.ind', async () => {
+    const B = '+4790000020';
+    const before = t.pushes.length;
+    const conf = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'def-1', mmsVersion: '1.2', from: { insertAddress: true }, to: [`${B}/TYPE=PLMN`],
+      deliveryReport: true, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('later'),
+    });
+    await t.mmsc.relay.idle();
+    const ind = pushedPdu(t.pushes.slice(before).find((p) => p.kind === 'notification')!);
+    const phoneB = new Phone(t.base, B);
+    await phoneB.post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.1', status: 'Deferred' });
+    expect(t.mmsc.store.deliveriesOf(conf.pdu!.messageId as string)[0].state).toBe('deferred');
+    const rc = (await phoneB.get(ind.contentLocation as string)).pdu!;
+    expect(rc.transactionId).toMatch(/^.{10}$/);
+    expect(rc.mmsVersion).toBe('1.1'); // the version B speaks
+    await phoneB.post({ messageType: 'm-acknowledge-ind', transactionId: rc.transactionId, mmsVersion: '1.1' });
+    await t.mmsc.relay.idle();
+    const d = t.mmsc.store.deliveriesOf(conf.pdu!.messageId as string)[0];
+    expect(d).toMatchObject({ state: 'reported', outcome: 'acknowledged' });
+    const dr = t.pushes.slice(before).find((p) => p.kind === 'delivery-report');
+    expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Retrieved' });
+  });
+
+  it('reports a rejection', async () => {
+    const before = t.pushes.length;
+    await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'rej-1', mmsVersion: '1.2', from: { insertAddress: true }, to: ['+4790000030/TYPE=PLMN'],
+      deliveryReport: true, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('no thanks'),
+    });
+    await t.mmsc.relay.idle();
+    const ind = pushedPdu(t.pushes.slice(before).find((p) => p.kind === 'notification')!);
+    await new Phone(t.base, '+4790000030').post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.2', status: 'Rejected' });
+    await t.mmsc.relay.idle();
+    const dr = t.pushes.slice(before).find((p) => p.kind === 'delivery-report');
+    expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Rejected' });
+    expect((await new Phone(t.base, '+4790000030').get(ind.contentLocation as string)).pdu).toMatchObject({ retrieveStatus: 'Error-permanent-message-not-found' });
+  });
+});
+
+describe('expiry and re-notification (controlled clock)', () => {
+  let t: TestMmsc;
+  let clock = Date.UTC(2026, 0, 1);
+  beforeAll(async () => {
+    t = await startTestMmsc({ relay: { renotify: { first: '10m', factor: 2, max: '1h' } } }, { now: () => clock });
+  });
+  afterAll(async () => t.close());
+
+  it('re-notifies identically with back-off, then expires and reports', async () => {
+    const before = t.pushes.length;
+    const conf = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'exp-1', mmsVersion: '1.2', from: { insertAddress: true }, to: ['+4790000040/TYPE=PLMN'],
+      deliveryReport: true, expiry: { relative: 3 * 3600 }, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('never read'),
+    });
+    const messageId = conf.pdu!.messageId as string;
+    await t.mmsc.relay.idle();
+    const first = t.pushes.slice(before).filter((p) => p.kind === 'notification');
+    expect(first.length).toBe(1);
+    // 10 min, +20 min, +40 min, +60 min (cap), +60 min ... until 3 h
+    const offsets = [10, 30, 70, 130];
+    for (const m of offsets) {
+      clock = Date.UTC(2026, 0, 1) + m * 60_000;
+      t.mmsc.relay.wake();
+      await t.mmsc.relay.idle();
+    }
+    const all = t.pushes.slice(before).filter((p) => p.kind === 'notification');
+    expect(all.length).toBe(1 + offsets.length);
+    for (const p of all) expect(Buffer.from(p.push.subarray(1)).equals(Buffer.from(first[0].push.subarray(1)))).toBe(true); // same notification (WSP TID octet aside)
+    clock = Date.UTC(2026, 0, 1) + 3 * 3600_000 + 1000;
+    t.mmsc.relay.wake();
+    await t.mmsc.relay.idle();
+    const d = t.mmsc.store.deliveriesOf(messageId)[0];
+    expect(d).toMatchObject({ state: 'reported', outcome: 'expired', notifications: 1 + offsets.length });
+    const dr = t.pushes.slice(before).find((p) => p.kind === 'delivery-report');
+    expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', messageId, status: 'Expired', to: ['+4790000040/TYPE=PLMN'] });
+    const ind = pushedPdu(first[0]);
+    expect((await new Phone(t.base, '+4790000040').get(ind.contentLocation as string)).pdu).toMatchObject({ retrieveStatus: 'Error-permanent-message-not-found' });
+  });
+});
