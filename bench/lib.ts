@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 // Benchmark helpers. The machine is noisy (2 cores): every figure is the median of several
 // runs, ours and the peer's are measured alternately in the same process, and we print both
@@ -65,4 +67,11 @@ export async function freePort(): Promise<number> {
       s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The project folder (bench runs from bench/ under tsx and from dist/bench/ compiled). */
+export function projectRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
 }

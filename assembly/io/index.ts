@@ -63,6 +63,16 @@ export function tableRows(): u32 { return tabRows; }
 export function row(w0: i32, w1: i32, w2: i32, w3: i32, w4: i32, w5: i32, w6: i32, w7: i32): u32 {
   const i = tabRows;
   if ((i + 1) * TAB_ROW > tabCap) fail(ERR_LIMIT, 0, FIELD_NONE, <i32>i);
+  rowWrite(i, w0, w1, w2, w3, w4, w5, w6, w7);
+  tabRows = i + 1;
+  return i;
+}
+
+/**
+ * Overwrites all 8 words of row i (e.g. a fixed row reserved up front, filled once its values are
+ * known). Unchecked, like rowSet: i must be a row already appended (row() checks the capacity).
+ */
+export function rowWrite(i: u32, w0: i32, w1: i32, w2: i32, w3: i32, w4: i32, w5: i32, w6: i32, w7: i32): void {
   const p = tabPtr + (<usize>(i * TAB_ROW) << 2);
   store<i32>(p, w0);
   store<i32>(p, w1, 4);
@@ -72,8 +82,6 @@ export function row(w0: i32, w1: i32, w2: i32, w3: i32, w4: i32, w5: i32, w6: i3
   store<i32>(p, w5, 20);
   store<i32>(p, w6, 24);
   store<i32>(p, w7, 28);
-  tabRows = i + 1;
-  return i;
 }
 
 /** Overwrites one word of an existing row (e.g. a count known only after its children). */

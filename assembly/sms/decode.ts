@@ -1,7 +1,7 @@
 // TPDU decoder (3GPP TS 23.040 §9.2.2): one call per PDU, results as table rows (layout in
 // shared/sms-layout.ts), text and addresses as UTF-16 units in OUT. Every read is bounds-checked
 // by the io cursor; every loop advances it or is bounded by the input, so no input can hang it.
-import { at, begin, end, fail, peek, pos, row, seek, skip, tablePtr, tableRows, take } from "../io";
+import { at, begin, end, fail, peek, pos, row, rowWrite, seek, skip, tableRows, take } from "../io";
 import {
   ERR_BAD_LENGTH, ERR_BAD_TYPE, ERR_TRUNCATED, FIELD_SMS_CD, FIELD_SMS_CT, FIELD_SMS_DA, FIELD_SMS_DCS,
   FIELD_SMS_DT, FIELD_SMS_FCS, FIELD_SMS_FIRST_OCTET, FIELD_SMS_MN, FIELD_SMS_MR, FIELD_SMS_OA,
@@ -25,28 +25,15 @@ const MAX_SEPTETS: u32 = 160; // 140 octets of user data
 const MAX_OCTETS: u32 = 140;
 const MAX_COMMAND_DATA: u32 = 157; // TP-CD: 164 octets of TPDU less the 7 before it (at least)
 
-/** Overwrites one 8-word result row. */
-function setRow(i: u32, w0: i32, w1: i32, w2: i32, w3: i32, w4: i32, w5: i32, w6: i32, w7: i32): void {
-  const p = tablePtr() + (<usize>(i << 3) << 2);
-  store<i32>(p, w0);
-  store<i32>(p, w1, 4);
-  store<i32>(p, w2, 8);
-  store<i32>(p, w3, 12);
-  store<i32>(p, w4, 16);
-  store<i32>(p, w5, 20);
-  store<i32>(p, w6, 24);
-  store<i32>(p, w7, 28);
-}
-
 function addressRow(i: u32): void {
-  setRow(i, addrPresent, addrToa, addrStart, addrUnits, addrOffset, addrLength, 0, 0);
+  rowWrite(i, addrPresent, addrToa, addrStart, addrUnits, addrOffset, addrLength, 0, 0);
 }
 
 function timestampAt(i: u32, field: i32): void {
   const p = pos();
   readTimestamp(p, field);
   seek(p + 7);
-  setRow(i, 1, tsYear, tsMonth, tsDay, tsHour, tsMinute, tsSecond, tsZone);
+  rowWrite(i, 1, tsYear, tsMonth, tsDay, tsHour, tsMinute, tsSecond, tsZone);
 }
 
 let mr: i32 = -1;
@@ -162,7 +149,7 @@ function readUserData(udhi: bool, dcs: i32, flags: u32): void {
     }
     if (pending) udFlags |= SMS_UD_LONE_SURROGATE;
   }
-  setRow(SMS_ROW_UD, <i32>n, kind, <i32>start, <i32>octets, <i32>h, <i32>textStart,
+  rowWrite(SMS_ROW_UD, <i32>n, kind, <i32>start, <i32>octets, <i32>h, <i32>textStart,
     <i32>(unitsCount() - textStart), udFlags);
   seek(start + octets);
 }
@@ -193,7 +180,7 @@ export function decode(len: u32, flags: u32): u32 {
   begin(len);
   unitsReset();
   for (let i: u32 = 0; i < <u32>SMS_FIXED_ROWS; i++) row(0, 0, 0, 0, 0, 0, 0, 0);
-  setRow(SMS_ROW_UD, -1, 0, 0, 0, 0, 0, 0, 0);
+  rowWrite(SMS_ROW_UD, -1, 0, 0, 0, 0, 0, 0, 0);
   mr = -1;
   pid = -1;
   dcs = -1;
@@ -261,7 +248,7 @@ export function decode(len: u32, flags: u32): u32 {
     const cdlOff = pos();
     const cdl = take(ERR_TRUNCATED, FIELD_SMS_CD);
     if (cdl > MAX_COMMAND_DATA || cdl > end() - pos()) fail(ERR_BAD_LENGTH, <i32>cdlOff, FIELD_SMS_CD, <i32>cdl);
-    setRow(SMS_ROW_UD, <i32>cdl, SMS_ALPHA_8BIT, <i32>pos(), <i32>cdl, 0, 0, 0, 0);
+    rowWrite(SMS_ROW_UD, <i32>cdl, SMS_ALPHA_8BIT, <i32>pos(), <i32>cdl, 0, 0, 0, 0);
     skip(cdl, ERR_TRUNCATED, FIELD_SMS_CD);
   } else if (kind == SMS_DELIVER_REPORT) {
     readFailureCause(flags);
@@ -276,7 +263,7 @@ export function decode(len: u32, flags: u32): u32 {
     if ((pi & 2) != 0) dcs = <i32>take(ERR_TRUNCATED, FIELD_SMS_DCS);
     if ((pi & 4) != 0) readUserData(udhi, dcs, flags);
   }
-  setRow(SMS_ROW_MSG, kind, <i32>first, <i32>tpduStart, msgFlags, mr, pid, dcs, fcs);
-  setRow(SMS_ROW_MISC, vpf, vp, vpEnhanced, st, pi, ct, mn, dcs >= 0 ? <i32>dcsInfo(<u32>dcs) : 0);
+  rowWrite(SMS_ROW_MSG, kind, <i32>first, <i32>tpduStart, msgFlags, mr, pid, dcs, fcs);
+  rowWrite(SMS_ROW_MISC, vpf, vp, vpEnhanced, st, pi, ct, mn, dcs >= 0 ? <i32>dcsInfo(<u32>dcs) : 0);
   return tableRows();
 }

@@ -4,11 +4,10 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CodecError } from '../../src/codec/errors.js';
 import {
-  Reassembler, decodeSms, encodeSms, fromAtPdu, gsm7Pack, parseAddress, relativeVpFromSeconds,
-  relativeVpSeconds, segmentBinary, segmentText, smsStatusGroup, timestampFromDate, timestampToIso,
-  type DecodeSmsOptions, type SmsDeliverTpdu, type SmsMessage, type SmsSubmitTpdu, type SmsTpdu,
-  type SmsUdh, type SmsValidity,
+  Reassembler, decodeSms, encodeSms, fromAtPdu, gsm7Pack, relativeVpSeconds, smsStatusGroup, timestampToIso,
+  type DecodeSmsOptions, type SmsDeliverTpdu, type SmsMessage, type SmsSubmitTpdu, type SmsTpdu, type SmsUdh,
 } from '../../src/codec/sms/index.js';
+import { encodeExpectedGroups, encoderInputMessages } from '../support/sms-fixtures.js';
 import { bytes, codecError, corpus, expectAddress, expectTimestamp, hex, readCorpus, readJsonl, utc } from './sms-corpus.js';
 
 interface Vector {
@@ -467,75 +466,17 @@ describe('sms-pdus.jsonl: robustness and unverified vectors decode or fail clean
   }
 });
 
-// ---- encode-expected: build the PDU from each source's inputs ----
-
-const intl = (n: string) => parseAddress(n);
-/** python-gsmmodem's address rule: "+digits" international, other digits national (TOA A1). */
-const gsmmodemAddress = (n: string) => (n.startsWith('+') ? parseAddress(n) : { ton: 'national' as const, npi: 'isdn' as const, number: n });
-
-function validityOf(v: unknown): SmsValidity {
-  if (v === undefined) return { format: 'none' };
-  const days = /^(\d+) days$/.exec(v as string);
-  if (days) return { format: 'relative', value: relativeVpFromSeconds(Number(days[1]) * 86_400) };
-  const s = v as string;
-  if (s.endsWith('(naive datetime)')) return { format: 'absolute', time: timestampFromDate(new Date(`${s.slice(0, 19)}Z`), 0) };
-  const z = /([+-])(\d\d):(\d\d)$/.exec(s) as RegExpExecArray;
-  const off = (Number(z[2]) * 4 + Number(z[3]) / 15) * (z[1] === '-' ? -1 : 1);
-  const iso = s;
-  return { format: 'absolute', time: timestampFromDate(new Date(iso), off) };
-}
-
-function build(v: Vector): Uint8Array[] {
-  const i = (v.encoder_input ?? {}) as Record<string, never>;
-  switch (v.source) {
-    case 'pmarti/python-messaging': {
-      const sca = i.csca ? intl(i.csca) : null;
-      const common = {
-        destination: intl(i.number), mr: i.ref, ref: i.rand_id, validity: validityOf(i.validity),
-        messageClass: i.klass ?? null, statusReportRequest: i.request_status ?? false,
-      };
-      const parts = i.fmt
-        ? segmentBinary(new Uint8Array(Buffer.from(i.text as string, 'latin1')), common)
-        : segmentText(i.text, common);
-      return parts.map((tpdu) => encodeSms({ sca, tpdu }));
-    }
-    case 'faucamp/python-gsmmodem': {
-      const parts = segmentText(i.text, {
-        destination: gsmmodemAddress(i.number),
-        mr: i.reference,
-        validity: validityOf(i.validity),
-        // positional arguments of the source test: see the 'message_class' note above
-        statusReportRequest: i.rejectDuplicates ?? false,
-        rejectDuplicates: i.sendFlash ?? false,
-      });
-      return parts.map((tpdu) => encodeSms({ sca: i.smsc ? gsmmodemAddress(i.smsc) : null, tpdu }));
-    }
-    case 'sailfishos-native/ofono-mirror': {
-      // sms_text_prepare(): TP-MR 0, relative validity 0xA7 (24 hours), no status report
-      const parts = segmentText(i.text, {
-        destination: intl(i.destination),
-        validity: { format: 'relative', value: relativeVpFromSeconds(86_400) },
-        statusReportRequest: i.use_delivery_reports,
-        refBits: i.use_16bit_ref ? 16 : 8,
-      });
-      return parts.map((tpdu) => encodeSms({ sca: intl(i.sca), tpdu }));
-    }
-    default:
-      throw new Error(`no encoder mapping for ${v.source}`);
-  }
-}
+// ---- encode-expected: build the PDU from each source's inputs (test/support/sms-fixtures.ts) ----
 
 describe('sms-pdus.jsonl: encode-expected vectors are rebuilt byte-exactly from encoder_input', () => {
-  const enc = vectors.filter((v) => v.role === 'encode-expected');
-  for (const v of enc.filter((x) => !(x.encoder_input && 'see' in x.encoder_input))) {
-    it(v.id, () => {
-      const group = enc.filter((x) => x.id === v.id || (x.encoder_input as { see?: string } | undefined)?.see === v.id);
-      const built = build(v);
-      expect(built.map(hex)).toEqual(group.map((x) => x.pdu_hex.toUpperCase()));
+  for (const { input, segments } of encodeExpectedGroups(vectors)) {
+    it(input.id, () => {
+      const built = encoderInputMessages(input).map((m) => encodeSms(m));
+      expect(built.map(hex)).toEqual(segments.map((x) => x.pdu_hex.toUpperCase()));
     });
   }
   it('covers every encode-expected vector', () => {
-    expect(enc.length).toBe(20);
+    expect(vectors.filter((v) => v.role === 'encode-expected').length).toBe(20);
   });
 });
 

@@ -52,11 +52,23 @@ export function smsVectors(): SmsVector[] {
   return jsonl<SmsVector>('sms/sms-pdus.jsonl');
 }
 
+/** The raw gammu .backup INI values (quotes kept) and the decoded text. */
+export interface GammuEncoderInput {
+  SMSC: string;
+  State: string;
+  Number: string;
+  Coding: 'Default' | 'Unicode';
+  /** 1 outbox, 2 inbox. */
+  Folder: '1' | '2';
+  /** Inbox messages only: yyyymmddThhmmss. */
+  Sent?: string;
+  text: string;
+}
+
 export interface GammuEncodeFixture {
   id: string;
   role: string;
-  /** The raw gammu .backup INI values (quotes kept) and the decoded text. */
-  encoder_input: Record<string, string>;
+  encoder_input: GammuEncoderInput;
   pdu_hex: string;
   sca_present: boolean;
   notes?: string;

@@ -16,15 +16,13 @@
 //   pushOverSms            WAP pushes (m-notification-ind) cut into SMS by pushToSms
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
 import {
-  dcsFor, decodeSms, encodeSms, gsm7Pack, parseAddress, pushToSms, relativeVpFromSeconds, segmentBinary, segmentText,
-  timestampFromDate, type DecodeSmsOptions, type SmsAddress, type SmsDirection, type SmsLanguage, type SmsMessage,
-  type SmsTpdu, type SmsValidity,
+  decodeSms, encodeSms, pushToSms, segmentText, type DecodeSmsOptions, type SmsAddress, type SmsDirection,
+  type SmsLanguage, type SmsMessage,
 } from '../../src/codec/sms/index.js';
 import { decodePush, encodePush } from '../../src/codec/wsp/index.js';
 import { CodecError } from '../../src/codec/errors.js';
-import {
-  bareTpdu, corpusBytes, corpusFiles, gammuEncodeFixtures, smsVectors, type GammuEncodeFixture, type SmsVector,
-} from './corpus.js';
+import { bareTpdu, corpusBytes, corpusFiles, gammuEncodeFixtures, smsVectors, type SmsVector } from './corpus.js';
+import { encodeExpectedGroups, encoderInputMessages, gammuMessage } from './sms-fixtures.js';
 
 export type EncodedSample =
   | { kind: 'mms'; group: string; id: string; bytes: Uint8Array; expected?: Uint8Array }
@@ -251,110 +249,27 @@ function bare(m: SmsMessage): Uint8Array {
   return encodeSms(m, { sca: false });
 }
 
-const intl = (n: string): SmsAddress => parseAddress(n);
-/** python-gsmmodem: "+digits" international, other digits national (TOA A1). */
-const gsmmodemAddress = (n: string): SmsAddress => (n.startsWith('+') ? parseAddress(n) : { ton: 'national', npi: 'isdn', number: n });
-
-function validityOf(v: unknown): SmsValidity {
-  if (v === undefined) return { format: 'none' };
-  const s = v as string;
-  const days = /^(\d+) days$/.exec(s);
-  if (days) return { format: 'relative', value: relativeVpFromSeconds(Number(days[1]) * 86_400) };
-  if (s.endsWith('(naive datetime)')) return { format: 'absolute', time: timestampFromDate(new Date(`${s.slice(0, 19)}Z`), 0) };
-  const z = /([+-])(\d\d):(\d\d)$/.exec(s)!;
-  const quarters = (Number(z[2]) * 4 + Number(z[3]) / 15) * (z[1] === '-' ? -1 : 1);
-  return { format: 'absolute', time: timestampFromDate(new Date(s), quarters) };
-}
-
-/** The TPDUs a source's encoder inputs produce (the mapping of test/conformance/sms-pdus.test.ts). */
-function buildFromInputs(v: SmsVector): { sca: SmsAddress | null; tpdus: SmsTpdu[] } {
-  const i = (v.encoder_input ?? {}) as Record<string, never>;
-  switch (v.source) {
-    case 'pmarti/python-messaging': {
-      const common = {
-        destination: intl(i.number), mr: i.ref, ref: i.rand_id, validity: validityOf(i.validity),
-        messageClass: i.klass ?? null, statusReportRequest: i.request_status ?? false,
-      };
-      const tpdus = i.fmt ? segmentBinary(Uint8Array.from(Buffer.from(i.text as string, 'latin1')), common) : segmentText(i.text, common);
-      return { sca: i.csca ? intl(i.csca) : null, tpdus };
-    }
-    case 'faucamp/python-gsmmodem':
-      return {
-        sca: i.smsc ? gsmmodemAddress(i.smsc) : null,
-        tpdus: segmentText(i.text, {
-          destination: gsmmodemAddress(i.number), mr: i.reference, validity: validityOf(i.validity),
-          // positional arguments of the source test (see the SMS conformance test)
-          statusReportRequest: i.rejectDuplicates ?? false, rejectDuplicates: i.sendFlash ?? false,
-        }),
-      };
-    case 'sailfishos-native/ofono-mirror':
-      return {
-        sca: intl(i.sca),
-        tpdus: segmentText(i.text, {
-          destination: intl(i.destination), validity: { format: 'relative', value: relativeVpFromSeconds(86_400) },
-          statusReportRequest: i.use_delivery_reports, refBits: i.use_16bit_ref ? 16 : 8,
-        }),
-      };
-    default:
-      throw new Error(`no encoder mapping for ${v.source}`);
-  }
-}
-
 /** sms-pdus.jsonl encode-expected vectors, built from their encoder_input (one sample per TPDU). */
 export function smsEncodeExpected(): EncodedSample[] {
-  const vectors = smsVectors();
-  const enc = vectors.filter((v) => v.role === 'encode-expected');
   const out: EncodedSample[] = [];
-  for (const v of enc) {
-    if (v.encoder_input && 'see' in v.encoder_input) continue; // a later part of a vector built whole
-    const group = enc.filter((x) => x.id === v.id || (x.encoder_input as { see?: string } | undefined)?.see === v.id);
-    const built = buildFromInputs(v);
-    built.tpdus.forEach((tpdu, k) => {
+  for (const { input, segments } of encodeExpectedGroups(smsVectors())) {
+    const tpdus = encoderInputMessages(input).map((m) => m.tpdu);
+    tpdus.forEach((tpdu, k) => {
       out.push({
-        kind: 'sms', group: 'sms-encode-expected', id: group[k]?.id ?? `${v.id}#${k + 1}`,
+        kind: 'sms', group: 'sms-encode-expected', id: segments[k]?.id ?? `${input.id}#${k + 1}`,
         bytes: bare({ sca: null, tpdu }), direction: 'MO',
-        message: built.tpdus.length > 1 ? v.id : undefined,
-        expected: group[k] ? bareTpdu(group[k])! : undefined,
+        message: tpdus.length > 1 ? input.id : undefined,
+        expected: segments[k] ? bareTpdu(segments[k])! : undefined,
       });
     });
   }
   return out;
 }
 
-/** gammu's "Default" coding transliterates the one character of the fixtures it lacks (š) and a
- *  stored message holds one SMS of text (160 septets or 70 UCS-2 units). */
-function gammuText(text: string, coding: string): string {
-  if (coding === 'Unicode') return text.slice(0, 70);
-  const t = text.replace(/š/g, 's');
-  let n = t.length;
-  while (gsm7Pack(t.slice(0, n)).septets > 160) n--;
-  return t.slice(0, n);
-}
-
-function gammuTpdu(f: GammuEncodeFixture): SmsTpdu {
-  const i = f.encoder_input;
-  const dcs = dcsFor(i.Coding === 'Unicode' ? 'ucs2' : 'gsm7');
-  const text = gammuText(i.text, i.Coding);
-  const address = parseAddress(i.Number.replace(/^"|"$/g, ''));
-  if (i.Folder === '1') {
-    return {
-      type: 'SMS-SUBMIT', rejectDuplicates: false, replyPath: false, statusReportRequest: false, mr: 0,
-      destination: address, pid: 0, dcs, validity: { format: 'relative', value: 255 }, udh: null, text,
-    };
-  }
-  const s = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)$/.exec(i.Sent)!;
-  return {
-    type: 'SMS-DELIVER', moreMessagesToSend: true, loopPrevention: false, statusReportIndication: false, replyPath: false,
-    originator: address, pid: 0, dcs,
-    scts: { year: +s[1], month: +s[2], day: +s[3], hour: +s[4], minute: +s[5], second: +s[6], tz: 0 },
-    udh: null, text,
-  };
-}
-
 /** The 193 gammu at-sms-encode fixtures (Folder 1: SMS-SUBMIT, Folder 2: SMS-DELIVER layout). */
 export function gammuEncoderFixtures(): EncodedSample[] {
   return gammuEncodeFixtures().map((f) => ({
-    kind: 'sms', group: 'gammu-fixture', id: f.id, bytes: bare({ sca: null, tpdu: gammuTpdu(f) }),
+    kind: 'sms', group: 'gammu-fixture', id: f.id, bytes: bare({ sca: null, tpdu: gammuMessage(f).tpdu }),
     direction: f.encoder_input.Folder === '1' ? 'MO' : 'MT', expected: bareTpdu(f)!,
   }));
 }

@@ -2,10 +2,10 @@
 // tests, with a loopback bearer that records every push, and small "phone" helpers that speak
 // MM1 over real HTTP.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { freePort } from '../../bench/lib.js';
 import { startMmsc, type Mmsc } from '../../src/app.js';
 import { LoopbackBearer } from '../../src/bearer/loopback.js';
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
@@ -13,15 +13,8 @@ import { decodePush } from '../../src/codec/wsp/index.js';
 import { ConfigSchema, type ConfigInput } from '../../src/config/schema.js';
 import type { PushJob } from '../../src/relay/bearer.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// freePort lives with the benchmark helpers; the tests keep importing it from here.
+export { freePort };
 
 export interface TestMmsc {
   mmsc: Mmsc;
