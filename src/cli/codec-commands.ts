@@ -13,7 +13,7 @@ export type Kind = 'mms' | 'push' | 'sms';
 export type Decoded =
   | { kind: 'mms'; pdu: MmsPdu }
   | { kind: 'push'; push: WspPush; $mms?: MmsPdu }
-  | { kind: 'sms'; sca: boolean; direction: 'MT' | 'MO'; message: SmsMessage };
+  | { kind: 'sms'; sca: boolean; direction: 'MT' | 'MO'; message: SmsMessage; $lenient?: string };
 
 function replacer(_k: string, v: unknown): unknown {
   return v instanceof Uint8Array ? { $hex: Buffer.from(v).toString('hex') } : v;
@@ -71,6 +71,18 @@ export function decodeAny(bytes: Uint8Array, o: { as?: Kind; sca?: boolean; dire
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
       first ??= e;
+    }
+  }
+  // What real modems hand over is sometimes a little off (a TP-UDL past the data, non-BCD
+  // time-stamp digits): show it anyway, saying so, when it is plausibly an SMS.
+  if (o.as === undefined || o.as === 'sms') {
+    for (const sca of o.sca === undefined ? [true, false] : [o.sca]) {
+      try {
+        const message = decodeSms(bytes, { sca, direction: o.direction ?? 'MT', lenient: true });
+        return { kind: 'sms', sca, direction: o.direction ?? 'MT', message, $lenient: `decoded leniently: ${(first as Error).message}` };
+      } catch {
+        /* fall through to the strict error */
+      }
     }
   }
   throw first;

@@ -26,5 +26,6 @@ export async function serve(opts: { config?: string }): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await mmsc.close();
-  return 0;
+  // Everything is answered and LMDB is closed; do not wait for idle client sockets.
+  process.exit(0);
 }

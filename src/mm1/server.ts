@@ -20,6 +20,7 @@ export class Mm1Server {
   private readonly handler: Mm1Handler;
   private listenSocket: uWS.us_listen_socket | null = null;
   private inFlight = 0;
+  private closing = false;
   private drained: (() => void) | null = null;
   port = 0;
 
@@ -56,6 +57,7 @@ export class Mm1Server {
 
   /** Stops accepting connections and resolves when the requests in flight have been answered. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
     if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
@@ -71,7 +73,8 @@ export class Mm1Server {
 
   private respond(ex: Exchange, info: RequestInfo, work: Promise<Reply>, close = false): void {
     work.then(
-      (r) => ex.reply(r, close),
+      // while shutting down, answers close their connection so no idle keep-alive lingers
+      (r) => ex.reply(r, close || this.closing),
       (e: unknown) => ex.reply(this.handler.internal(info, e)),
     );
   }

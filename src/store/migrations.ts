@@ -4,8 +4,10 @@ import type { Database, RootDatabase } from 'lmdb';
 
 export const SCHEMA_VERSION = 1;
 
-/** Migration from version n-1 to n, run inside one write transaction. Index = target version. */
-export const MIGRATIONS: Record<number, (env: RootDatabase) => void> = {
+export type Migration = (env: RootDatabase) => void;
+
+/** Migration to version n (from n-1), run inside one write transaction. */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   // 1: initial layout, nothing to migrate from.
 };
 
@@ -13,24 +15,25 @@ export class StoreVersionError extends Error {
   override readonly name = 'StoreVersionError';
 }
 
-export function migrate(env: RootDatabase, meta: Database<unknown, string>): number {
+/** Brings the store to `target`, returning the version it is now at. */
+export function migrate(env: RootDatabase, meta: Database<unknown, string>, target = SCHEMA_VERSION, migrations = MIGRATIONS): number {
   const found = meta.get('schema') as number | undefined;
   if (found === undefined) {
-    meta.putSync('schema', SCHEMA_VERSION);
-    return SCHEMA_VERSION;
+    meta.putSync('schema', target);
+    return target;
   }
-  if (found > SCHEMA_VERSION) {
-    throw new StoreVersionError(`store schema ${found} was written by a newer mmsc (this one reads up to ${SCHEMA_VERSION})`);
+  if (found > target) {
+    throw new StoreVersionError(`store schema ${found} was written by a newer mmsc (this one reads up to ${target})`);
   }
-  if (found < SCHEMA_VERSION) {
+  if (found < target) {
     env.transactionSync(() => {
-      for (let v = found + 1; v <= SCHEMA_VERSION; v++) {
-        const step = MIGRATIONS[v];
+      for (let v = found + 1; v <= target; v++) {
+        const step = migrations[v];
         if (!step) throw new StoreVersionError(`no migration from schema ${v - 1} to ${v}`);
         step(env);
       }
-      meta.putSync('schema', SCHEMA_VERSION);
+      meta.putSync('schema', target);
     });
   }
-  return SCHEMA_VERSION;
+  return target;
 }

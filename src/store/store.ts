@@ -6,7 +6,7 @@
 // throughput comes from. Reads are synchronous and see committed data.
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { migrate } from './migrations.js';
+import { migrate, type Migration } from './migrations.js';
 import type { Delivery, DeliveryKey, OutboxItem, PhoneRecord, StoredMessage } from './types.js';
 
 /** Timed work, ordered by time: [at, kind, ...ref]. */
@@ -25,6 +25,8 @@ export interface StoreOptions {
   path: string;
   mapSizeMiB?: number;
   readOnly?: boolean;
+  /** For tests of the migration path: the schema to bring the store to, and the steps. */
+  schema?: { version: number; migrations: Record<number, Migration> };
 }
 
 export class Store {
@@ -68,7 +70,14 @@ export class Store {
     this.outbox = this.env.openDB({ name: 'outbox' });
     this.quarantine = this.env.openDB({ name: 'quarantine' });
     this.phones = this.env.openDB({ name: 'phones' });
-    this.schemaVersion = opts.readOnly ? ((this.meta.get('schema') as number) ?? 0) : migrate(this.env, this.meta);
+    try {
+      this.schemaVersion = opts.readOnly
+        ? ((this.meta.get('schema') as number) ?? 0)
+        : migrate(this.env, this.meta, opts.schema?.version, opts.schema?.migrations);
+    } catch (e) {
+      void this.env.close();
+      throw e;
+    }
   }
 
   /** Runs fn in one write transaction; resolves once the commit is durable. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
 import { Phone, pushedPdu, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
+import { describeVerdict, judge, type Sample } from '../support/tshark-judge.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/mms');
 const SEND_REQS = readdirSync(CORPUS).filter((f) => f.includes('send-req')).sort();
@@ -19,6 +20,11 @@ function recipientsOf(pdu: MmsPdu): string[] {
 function msisdnOf(address: string): string {
   return address.replace(/\/TYPE=PLMN$/i, '').replace(/[-. ]/g, '');
 }
+
+/** Every PDU the MMSC produced in these tests (confs, retrieve-confs, pushes), for tshark. */
+const produced: Sample[] = [];
+/** What our own decoder read in them, to compare with tshark. */
+const ours = new Map<string, MmsPdu>();
 
 describe('MM1 end to end on loopback', () => {
   let t: TestMmsc;
@@ -50,6 +56,7 @@ describe('MM1 end to end on loopback', () => {
       const before = t.pushes.length;
       const conf = await new Phone(t.base, A).post(sent);
       expect(conf.status).toBe(200);
+      produced.push({ kind: 'mms', id: `${file} m-send.conf`, pdu: conf.body });
       expect(conf.pdu).toMatchObject({ messageType: 'm-send-conf', transactionId: original.transactionId, responseStatus: 'Ok' });
       const messageId = conf.pdu!.messageId as string;
       expect(messageId).toMatch(/@mmsc\.local$/);
@@ -70,6 +77,9 @@ describe('MM1 end to end on loopback', () => {
         const got = await b.get(ind.contentLocation as string);
         expect(got.status).toBe(200);
         const rc = got.pdu!;
+        produced.push({ kind: 'push', id: `${file} push to ${job.to}`, pdu: job.push });
+        produced.push({ kind: 'mms', id: `${file} m-retrieve.conf for ${job.to}`, pdu: got.body });
+        ours.set(`${file} m-retrieve.conf for ${job.to}`, rc);
         expect(rc.messageType).toBe('m-retrieve-conf');
         expect(rc.messageId).toBe(messageId);
         expect(rc.from).toBe(`${A}/TYPE=PLMN`);
@@ -97,6 +107,7 @@ describe('MM1 end to end on loopback', () => {
       }
 
       const reports = t.pushes.slice(before).filter((p) => p.kind === 'delivery-report');
+      reports.forEach((r, i) => produced.push({ kind: 'push', id: `${file} delivery report ${i}`, pdu: r.push }));
       if (original.deliveryReport === true) {
         expect(reports.length).toBe(targets.length);
         for (const r of reports) {
@@ -129,6 +140,7 @@ describe('MM1 end to end on loopback', () => {
     await t.mmsc.relay.idle();
     const orig = t.pushes.slice(before).find((p) => p.kind === 'read-report');
     expect(orig?.to).toBe(A);
+    produced.push({ kind: 'push', id: 'read report', pdu: orig!.push });
     expect(pushedPdu(orig!)).toMatchObject({ messageType: 'm-read-orig-ind', messageId, from: `${B}/TYPE=PLMN`, to: [`${A}/TYPE=PLMN`], readStatus: 'Read' });
   });
 
@@ -190,6 +202,26 @@ describe('MM1 end to end on loopback', () => {
     expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Rejected' });
     expect((await new Phone(t.base, '+4790000030').get(ind.contentLocation as string)).pdu).toMatchObject({ retrieveStatus: 'Error-permanent-message-not-found' });
   });
+});
+
+describe('tshark reads what the MMSC produced', () => {
+  it('finds no malformed packet or expert error, and the same parts as we do', async () => {
+    expect(produced.length).toBeGreaterThan(30);
+    const { verdicts, stray } = await judge(produced);
+    expect(stray).toEqual([]);
+    for (const v of verdicts) {
+      expect(v.problems, describeVerdict(v)).toEqual([]);
+      const mine = ours.get(v.sample.id);
+      if (mine && v.mms) {
+        expect(v.mms.messageType).toBe(0x84);
+        expect(v.mms.messageId).toBe(mine.messageId);
+        expect((v.mms.parts ?? []).length, v.sample.id).toBe((mine.parts ?? []).length);
+        (v.mms.parts ?? []).forEach((p, i) => expect(p.contentType.media, v.sample.id).toBe(mine.parts![i].contentType.type));
+      }
+      if (v.push) expect(v.push.applicationId).toBeDefined();
+    }
+    console.log(`tshark read ${verdicts.length} PDUs produced by the MMSC (${verdicts.filter((v) => v.mms).length} over HTTP, ${verdicts.filter((v) => v.push).length} pushes) without a problem`);
+  }, 60_000);
 });
 
 describe('expiry and re-notification (controlled clock)', () => {
