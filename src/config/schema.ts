@@ -21,6 +21,25 @@ const cidr = z.string().refine((s) => parseCidr(s) !== undefined, { message: 'ex
 const msisdn = z.string().regex(/^\+?[0-9]{3,20}$/, { message: 'expected an MSISDN such as +15551234567' });
 const port = z.number().int().min(0).max(65535);
 
+const modem = z
+  .object({
+    /** The AT port; prefer a stable udev name (/dev/serial/by-id/... or a firmware-config rule). */
+    port: z.string().min(1),
+    /** Identify the modem by IMEI: a re-plugged modem is found again under another ttyUSBn. */
+    imei: z.string().regex(/^[0-9]{14,16}$/, { message: 'expected a 15-digit IMEI' }).optional(),
+    pin: z.string().regex(/^[0-9]{4,8}$/, { message: 'expected a 4 to 8 digit SIM PIN' }).optional(),
+    vendor: z.enum(['auto', 'generic', 'huawei', 'simcom', 'quectel', 'sierra']).default('auto'),
+    /** SMSC to use when the SIM has none or a wrong one ("+4790002100"). */
+    smsc: z.string().regex(/^\+?[0-9]{3,20}$/).optional(),
+    /** SMS per minute this SIM may send (operators block SIMs that send too fast). */
+    ratePerMinute: z.number().positive().default(20),
+    /** Destination prefixes this modem serves (e.g. its operator's); empty = any. */
+    routes: z.array(z.string().regex(/^\+?[0-9]*$/)).default([]),
+    /** How incoming SMS are taken: store (+CMTI, read, commit, delete) or direct (+CMT, +CNMA). */
+    receive: z.enum(['store', 'direct']).default('store'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     mmsc: z
@@ -106,12 +125,53 @@ export const ConfigSchema = z
       .prefault({}),
     bearer: z
       .object({
-        /** How pushes reach phones: the modem pool, an SMPP link, the built-in simulator, or loopback (tests, external gateways). */
+        /**
+         * How pushes reach phones: the modem pool ('modem'), an SMPP link, the built-in simulator
+         * (virtual modems and phones: a fresh machine, demos), or loopback (tests, external gateways).
+         */
         kind: z.enum(['loopback', 'simulator', 'modem', 'smpp']).default('loopback'),
-        loopback: z
-          .object({ url: z.string().url().optional() })
+        loopback: z.object({ url: z.string().url().optional() }).strict().prefault({}),
+        /** The modems of the pool (kind: modem). */
+        modems: z.array(modem).default([]),
+        /** The simulated radio network (kind: simulator). */
+        simulator: z
+          .object({
+            /** Virtual modems in the pool. */
+            modems: z.number().int().min(1).max(16).default(1),
+            dialect: z.enum(['generic', 'huawei', 'simcom', 'quectel', 'sierra']).default('generic'),
+            /** Time one SMS takes on the air (per modem). */
+            airTime: duration('500ms'),
+            /** 'pty' serves each virtual modem on a socat pseudo-terminal (the real serialport path); 'auto' falls back to in-process when socat is missing. */
+            transport: z.enum(['auto', 'pty', 'in-process']).default('auto'),
+            /** Virtual phones fetch their MMS and confirm, like a handset on auto-download. */
+            autoFetch: z.boolean().default(true),
+          })
           .strict()
           .prefault({}),
+        smpp: z
+          .object({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: port.default(2775),
+            systemId: z.string().max(15).default(''),
+            password: z.string().max(8).default(''),
+            systemType: z.string().max(12).default(''),
+            /** Source address of the pushes (a short code or the MMSC's number). */
+            sourceAddress: z.string().default(''),
+            /** Submissions per second the SMSC allows on this bind. */
+            ratePerSecond: z.number().positive().default(10),
+            enquireLink: duration('30s'),
+            reconnect: duration('5s'),
+          })
+          .strict()
+          .prefault({}),
+        /** Ask the network for SMS status reports on notifications. */
+        statusReports: z.boolean().default(true),
+        /** A modem with this many failures in a row is benched... */
+        benchAfterFailures: z.number().int().min(1).default(3),
+        /** ...for this long, then probed again. */
+        benchFor: duration('5m'),
+        /** Incoming concatenated SMS missing parts are delivered, marked incomplete, after this. */
+        reassemblyTimeout: duration('10m'),
       })
       .strict()
       .prefault({}),

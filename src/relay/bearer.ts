@@ -1,7 +1,9 @@
 // What the relay needs from a bearer (modem pool, SMPP link, loopback...). The relay owns the
 // outbox, its retries and the delivery state; a bearer only has to deliver one WAP push to
 // one phone and say how that went. Declared here, by its user (relay never imports a bearer).
-import type { OutboxKind } from '../store/types.js';
+import type { IncomingSms, OutboxKind } from '../store/types.js';
+
+export type { IncomingSms };
 
 export interface PushJob {
   /** Stable across retries and restarts: a bearer may use it to resume a half-sent job. */
@@ -42,5 +44,10 @@ export interface Bearer {
   submit(job: PushJob): Promise<SubmitOutcome>;
   /** Status reports correlated to jobs, if the bearer gets any. */
   onStatusReport?(listener: (r: StatusReport) => void): void;
+  /**
+   * Incoming SMS. The listener resolves once it has taken the message durably; until then the
+   * bearer keeps it (and hands it again after a restart).
+   */
+  onIncoming?(listener: (sms: IncomingSms) => Promise<void>): void;
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import type { ScheduleKey, Store } from '../store/store.js';
 import type { AddressField, Delivery, DeliveryKey, OutboxItem, OutboxKind, PartMeta, StoredMessage } from '../store/types.js';
 import { classify, normaliseNumber, type AddressPolicy } from './address.js';
-import type { Bearer, StatusReport } from './bearer.js';
+import type { Bearer, IncomingSms, StatusReport } from './bearer.js';
 import { newMessageId, newTid, newToken } from './ids.js';
 import * as P from './pdus.js';
 import { FETCHABLE, FINAL, transition } from './state.js';
@@ -63,6 +63,19 @@ export class Relay {
     this.now = o.now ?? Date.now;
     this.policy = o.config.relay;
     this.bearer.onStatusReport?.((r) => void this.onStatusReport(r));
+    this.bearer.onIncoming?.((sms) => this.incoming(sms));
+  }
+
+  /** An SMS a phone sent us: kept in the inbox (SMS-to-e-mail, MM3, takes it from there). */
+  private async incoming(sms: IncomingSms): Promise<void> {
+    const fresh = await this.store.tx(() => {
+      if (this.store.inbox.get(sms.id)) return false;
+      this.store.inbox.putSync(sms.id, sms);
+      return true;
+    });
+    if (fresh) {
+      this.log.info({ id: sms.id, from: sms.from, to: sms.to, via: sms.via, chars: sms.text?.length, octets: sms.data?.length, ports: sms.ports, missingParts: sms.missingParts }, 'SMS received');
+    }
   }
 
   // ------------------------------------------------------------------ submission (m-send.req)

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { migrate, type Migration } from './migrations.js';
-import type { Delivery, DeliveryKey, OutboxItem, PhoneRecord, StoredMessage } from './types.js';
+import type { Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, StoredMessage } from './types.js';
 
 /** Timed work, ordered by time: [at, kind, ...ref]. */
 export type ScheduleKey =
@@ -48,6 +48,8 @@ export class Store {
   readonly quarantine: Database<OutboxItem, string>;
   /** MSISDN -> what we know of that phone. */
   readonly phones: Database<PhoneRecord, string>;
+  /** Short messages phones sent to us (SMS-to-e-mail and friends take them from here). */
+  readonly inbox: Database<IncomingSms, string>;
   readonly schemaVersion: number;
 
   constructor(opts: StoreOptions) {
@@ -56,7 +58,7 @@ export class Store {
       path: opts.path,
       mapSize: (opts.mapSizeMiB ?? 4096) * 1024 * 1024,
       overlappingSync: false,
-      maxDbs: 16,
+      maxDbs: 32,
       readOnly: opts.readOnly ?? false,
     });
     this.meta = this.env.openDB({ name: 'meta' });
@@ -70,6 +72,7 @@ export class Store {
     this.outbox = this.env.openDB({ name: 'outbox' });
     this.quarantine = this.env.openDB({ name: 'quarantine' });
     this.phones = this.env.openDB({ name: 'phones' });
+    this.inbox = this.env.openDB({ name: 'inbox' });
     try {
       this.schemaVersion = opts.readOnly
         ? ((this.meta.get('schema') as number) ?? 0)

@@ -126,3 +126,26 @@ export interface PhoneRecord {
   version: string;
   seenAt: number;
 }
+
+/** A short message a phone sent to one of our numbers, reassembled and stored by the bearer. */
+export interface IncomingSms {
+  /** Stable id (the bearer's durable record): handing the same SMS twice must be harmless. */
+  id: string;
+  /** Originator as received ("+4790000001", or an alphanumeric sender). */
+  from: string;
+  /** Our number it was sent to, when the bearer knows it (modem's MSISDN, SMPP destination). */
+  to?: string;
+  /** Service-centre time stamp (ms since the epoch), else the time of receipt. */
+  sentAt: number;
+  receivedAt: number;
+  /** Text, for GSM 7-bit and UCS-2 messages. */
+  text?: string;
+  /** Octets, for 8-bit messages. */
+  data?: Uint8Array;
+  /** WDP application ports, when the UDH carried them. */
+  ports?: { dest: number; src: number };
+  /** Parts missing when the reassembly timeout delivered what had arrived. */
+  missingParts?: number[];
+  /** Which modem / link received it. */
+  via: string;
+}
