@@ -188,6 +188,75 @@ describe('MM1 end to end on loopback', () => {
     expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Retrieved' });
   });
 
+  /** Sends a one-part text MMS from A to `to` and returns the notification B got. */
+  async function sendAndNotify(to: string, extra: Partial<MmsPdu> = {}): Promise<{ messageId: string; ind: MmsPdu; before: number }> {
+    const before = t.pushes.length;
+    const conf = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: `x-${to}-${before}`, mmsVersion: '1.2', from: { insertAddress: true }, to: [`${to}/TYPE=PLMN`],
+      deliveryReport: true, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('hello'), ...extra,
+    });
+    await t.mmsc.relay.idle();
+    const ind = pushedPdu(t.pushes.slice(before).find((p) => p.kind === 'notification' && p.to === to)!);
+    return { messageId: conf.pdu!.messageId as string, ind, before };
+  }
+
+  it('answers HEAD with the headers of the retrieval, without counting it as one', async () => {
+    const B = '+4790000050';
+    const { messageId, ind } = await sendAndNotify(B);
+    const head = await fetch(ind.contentLocation as string, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/vnd.wap.mms-message');
+    const length = Number(head.headers.get('content-length'));
+    expect(t.mmsc.store.deliveriesOf(messageId)[0].state).toBe('notified');
+    const got = await new Phone(t.base, B).get(ind.contentLocation as string);
+    expect(got.body.length).toBe(length);
+    expect(t.mmsc.store.deliveriesOf(messageId)[0].state).toBe('retrieved');
+  });
+
+  it('sends no delivery report when the recipient did not allow it (X-Mms-Report-Allowed: No)', async () => {
+    const B = '+4790000051';
+    const { messageId, ind, before } = await sendAndNotify(B);
+    await new Phone(t.base, B).get(ind.contentLocation as string);
+    await new Phone(t.base, B).post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.2', status: 'Retrieved', reportAllowed: false });
+    await t.mmsc.relay.idle();
+    expect(t.mmsc.store.deliveriesOf(messageId)[0]).toMatchObject({ state: 'reported', outcome: 'acknowledged', reportAllowed: false });
+    expect(t.pushes.slice(before).filter((p) => p.kind === 'delivery-report')).toEqual([]);
+  });
+
+  it('reports Unrecognised when the phone cannot handle the notification', async () => {
+    const B = '+4790000052';
+    const { ind, before } = await sendAndNotify(B);
+    await new Phone(t.base, B).post({ messageType: 'm-notifyresp-ind', transactionId: ind.transactionId, mmsVersion: '1.0', status: 'Unrecognised' });
+    await t.mmsc.relay.idle();
+    const dr = t.pushes.slice(before).find((p) => p.kind === 'delivery-report');
+    expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Unrecognised', mmsVersion: '1.2' });
+  });
+
+  it('accepts the confirmations real clients send: ack with the notification TID (mms-engine), ack POSTed to the Content-Location (Android)', async () => {
+    const B = '+4790000053';
+    const one = await sendAndNotify(B);
+    await new Phone(t.base, B).get(one.ind.contentLocation as string);
+    await new Phone(t.base, B).post({ messageType: 'm-acknowledge-ind', transactionId: one.ind.transactionId, mmsVersion: '1.1' });
+    await t.mmsc.relay.idle();
+    expect(t.mmsc.store.deliveriesOf(one.messageId)[0]).toMatchObject({ state: 'reported', outcome: 'acknowledged' });
+
+    const two = await sendAndNotify(B);
+    await new Phone(t.base, B).get(two.ind.contentLocation as string);
+    const url = new URL(two.ind.contentLocation as string);
+    const atLocation = new Phone(`${url.protocol}//${url.host}`, B, url.pathname);
+    const res = await atLocation.post({ messageType: 'm-notifyresp-ind', transactionId: two.ind.transactionId, mmsVersion: '1.2', status: 'Retrieved' });
+    expect(res.status).toBe(200);
+    await t.mmsc.relay.idle();
+    expect(t.mmsc.store.deliveriesOf(two.messageId)[0]).toMatchObject({ state: 'reported', outcome: 'acknowledged' });
+  });
+
+  it('answers an unknown retrieval token with Retrieve-Status message-not-found and a text body', async () => {
+    const got = await new Phone(t.base, A).get(`${t.base}/m/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(got.status).toBe(200);
+    expect(got.pdu).toMatchObject({ messageType: 'm-retrieve-conf', retrieveStatus: 'Error-permanent-message-not-found', contentType: { type: 'text/plain' } });
+    expect(Buffer.from(got.pdu!.body!).toString()).toMatch(/not found/);
+  });
+
   it('reports a rejection', async () => {
     const before = t.pushes.length;
     await new Phone(t.base, A).post({
