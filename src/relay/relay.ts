@@ -425,7 +425,7 @@ export class Relay {
 
   private arm(): void {
     if (!this.running) return;
-    const next = this.store.nextDueAt();
+    const next = this.bearerFull() ? this.nextDueBesidesPushes() : this.store.nextDueAt();
     if (next === undefined) return;
     const wait = Math.max(0, Math.min(next - this.now(), 60_000));
     this.timer = setTimeout(() => {
@@ -433,6 +433,24 @@ export class Relay {
       this.wake();
     }, wait);
     this.timer.unref?.();
+  }
+
+  private bearerFull(): boolean {
+    return this.inFlight.size >= this.cfg.relay.bearerConcurrency;
+  }
+
+  /**
+   * While every bearer slot is busy, due pushes wait for a slot (a finished push wakes the
+   * scheduler); only other work may arm the timer, or it would spin. Looks a bounded way into
+   * the schedule; past that, checks again in a second.
+   */
+  private nextDueBesidesPushes(): number | undefined {
+    let seen = 0;
+    for (const k of this.store.schedule.getKeys({ limit: 512 })) {
+      seen++;
+      if ((k as ScheduleKey)[1] !== 'o') return (k as ScheduleKey)[0];
+    }
+    return seen === 512 ? this.now() + 1000 : undefined;
   }
 
   private async tick(): Promise<void> {
