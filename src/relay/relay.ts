@@ -425,7 +425,7 @@ export class Relay {
 
   private arm(): void {
     if (!this.running) return;
-    const next = this.bearerFull() ? this.nextDueBesidesPushes() : this.store.nextDueAt();
+    const next = this.nextDueToAct();
     if (next === undefined) return;
     const wait = Math.max(0, Math.min(next - this.now(), 60_000));
     this.timer = setTimeout(() => {
@@ -440,15 +440,19 @@ export class Relay {
   }
 
   /**
-   * While every bearer slot is busy, due pushes wait for a slot (a finished push wakes the
-   * scheduler); only other work may arm the timer, or it would spin. Looks a bounded way into
-   * the schedule; past that, checks again in a second.
+   * When the scheduler next has something to do. A push in flight stays due until the bearer
+   * answers (its answer wakes the scheduler), and while every slot is busy no due push can start:
+   * arming the timer for those would spin. Looks a bounded way into the schedule; past that,
+   * checks again in a second.
    */
-  private nextDueBesidesPushes(): number | undefined {
+  private nextDueToAct(): number | undefined {
+    const full = this.bearerFull();
     let seen = 0;
     for (const k of this.store.schedule.getKeys({ limit: 512 })) {
       seen++;
-      if ((k as ScheduleKey)[1] !== 'o') return (k as ScheduleKey)[0];
+      const key = k as ScheduleKey;
+      if (key[1] === 'o' && (full || this.inFlight.has(key[2]))) continue;
+      return key[0];
     }
     return seen === 512 ? this.now() + 1000 : undefined;
   }

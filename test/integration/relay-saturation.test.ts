@@ -4,6 +4,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Phone, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
 
+describe('relay with a slow bearer, slots free', () => {
+  let t: TestMmsc;
+  beforeAll(async () => {
+    t = await startTestMmsc({ relay: { bearerConcurrency: 4 } });
+  });
+  afterAll(async () => t.close());
+
+  it('does not spin while a push is in flight', async () => {
+    t.bearer.listen(() => new Promise((r) => setTimeout(r, 300))); // one long air time
+    let passes = 0;
+    const due = t.mmsc.store.due.bind(t.mmsc.store);
+    t.mmsc.store.due = (now, limit) => {
+      passes++;
+      return due(now, limit);
+    };
+    await new Phone(t.base, '+4797000002').post({
+      messageType: 'm-send-req', transactionId: 'slow-1', mmsVersion: '1.2', from: { insertAddress: true },
+      to: ['+4797000200/TYPE=PLMN'], contentType: { type: 'text/plain' }, body: new TextEncoder().encode('x'),
+    });
+    await t.mmsc.relay.idle();
+    expect(t.pushes.length).toBe(1);
+    expect(passes).toBeLessThan(20); // a spinning scheduler makes hundreds in 0.3 s
+  });
+});
+
 describe('relay with a saturated bearer', () => {
   let t: TestMmsc;
   beforeAll(async () => {
