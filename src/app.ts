@@ -2,6 +2,8 @@
 // in one place"). The relay gets its bearer and store as interfaces; MM1 gets the relay.
 import type { Logger } from 'pino';
 import { LoopbackBearer } from './bearer/loopback.js';
+import { modemPoolFromConfig, SimulatorBearer } from './bearer/pool/from-config.js';
+import { SmppBearer, smppOptionsFromConfig } from './bearer/smpp/index.js';
 import type { Config } from './config/schema.js';
 import { Mm1Server } from './mm1/server.js';
 import type { Bearer } from './relay/bearer.js';
@@ -25,10 +27,18 @@ export interface StartOptions {
   now?: () => number;
 }
 
-export function createBearer(config: Config, log: Logger): Bearer {
+export function createBearer(config: Config, log: Logger, store?: Store): Bearer {
   switch (config.bearer.kind) {
     case 'loopback':
       return new LoopbackBearer({ url: config.bearer.loopback.url, log });
+    case 'modem':
+      if (!store) throw new Error('the modem pool keeps its queue in the store: createBearer needs it');
+      return modemPoolFromConfig(config, store, log);
+    case 'simulator':
+      if (!store) throw new Error('the simulated modem pool keeps its queue in the store: createBearer needs it');
+      return new SimulatorBearer(config, store, log);
+    case 'smpp':
+      return new SmppBearer(smppOptionsFromConfig(config.bearer, log));
     default:
       throw new Error(`bearer.kind "${config.bearer.kind}" is not available in this build`);
   }
@@ -37,7 +47,7 @@ export function createBearer(config: Config, log: Logger): Bearer {
 export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> {
   const log = o.log;
   const store = new Store({ path: config.store.path, mapSizeMiB: config.store.mapSizeMiB });
-  const bearer = o.bearer ?? createBearer(config, log.child({ iface: 'bearer' }));
+  const bearer = o.bearer ?? createBearer(config, log.child({ iface: 'bearer' }), store);
   const relay = new Relay({ config, store, bearer, log: log.child({ iface: 'relay' }), now: o.now });
   const mm1 = new Mm1Server({ config, relay, log });
   try {

@@ -66,4 +66,67 @@ program
     process.exitCode = await encodeCommand(file, opts);
   });
 
+const modem = program.command('modem').description('one GSM modem on a serial port (or a simulated one)');
+modem
+  .command('probe')
+  .argument('<port>', 'the AT port, e.g. /dev/ttyUSB2')
+  .description('identity, SIM, registration, operator, signal and SMSC of the modem')
+  .option('--pin <pin>', 'SIM PIN, entered when the SIM asks for it')
+  .option('--json', 'print JSON', false)
+  .action(async (port: string, opts: { pin?: string; json: boolean }) => {
+    const { modemProbeCommand } = await import('../bearer/modem/cli.js');
+    process.exitCode = await modemProbeCommand(port, opts);
+  });
+modem
+  .command('send')
+  .argument('<port>', 'the AT port')
+  .description('send one SMS (segmented as needed)')
+  .requiredOption('--to <number>', 'recipient, e.g. +4790000001')
+  .requiredOption('--text <text>', 'the text')
+  .option('--pin <pin>', 'SIM PIN')
+  .option('--status-report', 'ask the network for a status report', false)
+  .action(async (port: string, opts: { to: string; text: string; pin?: string; statusReport: boolean }) => {
+    const { modemSendCommand } = await import('../bearer/modem/cli.js');
+    process.exitCode = await modemSendCommand(port, opts);
+  });
+modem
+  .command('simulate')
+  .description('virtual modems on pseudo-terminals (socat) and a virtual phone, until Ctrl-C')
+  .option('--dir <folder>', 'folder for the pty links (default: a new temporary one)')
+  .option('--dialect <names>', 'one modem per dialect, comma-separated (huawei, simcom, quectel, sierra, generic)', 'huawei')
+  .option('--phone <number>', 'number of the virtual phone', '+15559990000')
+  .action(async (opts: { dir?: string; dialect: string; phone: string }) => {
+    const { modemSimulateCommand } = await import('../bearer/modem/cli.js');
+    const sim = await modemSimulateCommand({ ...(opts.dir ? { dir: opts.dir } : {}), dialects: opts.dialect.split(',').map((d) => d.trim()).filter(Boolean), phone: opts.phone });
+    process.stdout.write('simulating; Ctrl-C to stop\n');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    await sim.stop();
+    process.exit(0);
+  });
+
+program
+  .command('modems')
+  .description("the modem pool's modems with their state, as the running server recorded it")
+  .option('-c, --config <file>', 'YAML configuration file')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { config?: string; json: boolean }) => {
+    const { listModems } = await import('./modems.js');
+    process.exitCode = await listModems(opts);
+  });
+
+program
+  .command('demo')
+  .description('one MMS from phone A to phone B through an MMSC and the simulated modems, step by step')
+  .option('-c, --config <file>', 'YAML configuration file (its simulator and relay settings are used; the store is a temporary one)')
+  .option('--air-time <duration>', 'air time per SMS, e.g. 300ms')
+  .option('--timeout <duration>', 'longest wait for each step', '30s')
+  .action(async (opts: { config?: string; airTime?: string; timeout: string }) => {
+    const { runDemo } = await import('./demo.js');
+    // Exit at once: the phones' idle HTTP keep-alive connections would hold the process a few seconds.
+    process.exit(await runDemo(opts));
+  });
+
 await program.parseAsync(process.argv);

@@ -129,7 +129,7 @@ export const ConfigSchema = z
          * How pushes reach phones: the modem pool ('modem'), an SMPP link, the built-in simulator
          * (virtual modems and phones: a fresh machine, demos), or loopback (tests, external gateways).
          */
-        kind: z.enum(['loopback', 'simulator', 'modem', 'smpp']).default('loopback'),
+        kind: z.enum(['loopback', 'simulator', 'modem', 'smpp']).default('simulator'),
         loopback: z.object({ url: z.string().url().optional() }).strict().prefault({}),
         /** The modems of the pool (kind: modem). */
         modems: z.array(modem).default([]),
@@ -145,6 +145,8 @@ export const ConfigSchema = z
             transport: z.enum(['auto', 'pty', 'in-process']).default('auto'),
             /** Virtual phones fetch their MMS and confirm, like a handset on auto-download. */
             autoFetch: z.boolean().default(true),
+            /** SMS per minute each virtual SIM may send (the pool's rate limit, as for a real one). */
+            ratePerMinute: z.number().positive().default(60),
           })
           .strict()
           .prefault({}),
@@ -161,6 +163,17 @@ export const ConfigSchema = z
             ratePerSecond: z.number().positive().default(10),
             enquireLink: duration('30s'),
             reconnect: duration('5s'),
+            /** Longest wait for an SMSC answer (bind, submit_sm, enquire_link); also the TCP connect. */
+            responseTimeout: duration('10s'),
+            /** How long a part of an incomplete incoming message keeps its deliver_sm_resp (an SMSC with a window of one waits for it). */
+            partHold: duration('5s'),
+            /** What data_coding 0, the SMSC's default alphabet, is on this SMSC: unpacked GSM 7-bit, or Latin-1 (also for IA5/ASCII). */
+            defaultAlphabet: z.enum(['gsm7', 'latin1']).default('gsm7'),
+            /** TON/NPI of sourceAddress, when the SMSC wants other than derived (+digits 1/1, digits 0/1, text 5/0). */
+            sourceTon: z.number().int().min(0).max(255).optional(),
+            sourceNpi: z.number().int().min(0).max(255).optional(),
+            /** service_type of each submit_sm ("" = the SMSC's default; some want "WAP"). */
+            serviceType: z.string().max(5).default(''),
           })
           .strict()
           .prefault({}),

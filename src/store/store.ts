@@ -7,7 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { migrate, type Migration } from './migrations.js';
-import type { Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, StoredMessage } from './types.js';
+import type {
+  Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, PoolJob, PoolModemRecord, PoolPart, PoolSegment, PoolSentSms,
+  StoredMessage,
+} from './types.js';
 
 /** Timed work, ordered by time: [at, kind, ...ref]. */
 export type ScheduleKey =
@@ -50,6 +53,22 @@ export class Store {
   readonly phones: Database<PhoneRecord, string>;
   /** Short messages phones sent to us (SMS-to-e-mail and friends take them from here). */
   readonly inbox: Database<IncomingSms, string>;
+  // The modem pool (src/bearer/pool): its durable SMS queue, status-report correlation,
+  // incoming reassembly and the modem view `mmsc modems` reads.
+  /** Job id -> the push being cut into SMS and sent. */
+  readonly poolJobs: Database<PoolJob, string>;
+  /** [job id, segment] -> one SMS of it, with its +CMGS answer once it came. */
+  readonly poolSegments: Database<PoolSegment, [string, number]>;
+  /** [modem, TP-MR, recipient, sentAt] -> the segment a status report will be about. */
+  readonly poolSent: Database<PoolSentSms, [string, number, string, number]>;
+  /** [group, sequence] -> a received part of a concatenated SMS. */
+  readonly poolParts: Database<PoolPart, [string, number]>;
+  /** Received SMS (whole, or timed out) not yet taken by the relay. */
+  readonly poolInbox: Database<IncomingSms, string>;
+  /** Received PDU key -> forget-at (a part read again after a crash is not taken twice). */
+  readonly poolSeen: Database<number, string>;
+  /** Modem key -> its last known state, for `mmsc modems`. */
+  readonly poolModems: Database<PoolModemRecord, string>;
   readonly schemaVersion: number;
 
   constructor(opts: StoreOptions) {
@@ -73,6 +92,13 @@ export class Store {
     this.quarantine = this.env.openDB({ name: 'quarantine' });
     this.phones = this.env.openDB({ name: 'phones' });
     this.inbox = this.env.openDB({ name: 'inbox' });
+    this.poolJobs = this.env.openDB({ name: 'pool-jobs' });
+    this.poolSegments = this.env.openDB({ name: 'pool-segments' });
+    this.poolSent = this.env.openDB({ name: 'pool-sent' });
+    this.poolParts = this.env.openDB({ name: 'pool-parts' });
+    this.poolInbox = this.env.openDB({ name: 'pool-inbox' });
+    this.poolSeen = this.env.openDB({ name: 'pool-seen' });
+    this.poolModems = this.env.openDB({ name: 'pool-modems' });
     try {
       this.schemaVersion = opts.readOnly
         ? ((this.meta.get('schema') as number) ?? 0)

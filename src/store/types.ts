@@ -149,3 +149,97 @@ export interface IncomingSms {
   /** Which modem / link received it. */
   via: string;
 }
+
+// ---- the modem pool's records (src/bearer/pool) ----
+
+/** A WAP push the modem pool sends (or sent), by the relay's job id. */
+export interface PoolJob {
+  id: string;
+  kind: OutboxKind;
+  /** MSISDN of the phone. */
+  to: string;
+  /** sha256 of the push: a job id re-submitted with other bytes is a new job. */
+  pushHash: string;
+  createdAt: number;
+  /** Last submit or change; jobs nobody touches for long are forgotten. */
+  touchedAt: number;
+  segments: number;
+  /** Concatenation reference of the current round (0 for one segment). */
+  ref: number;
+  /** Bumped when a half-sent job starts over on another modem (with a new reference). */
+  round: number;
+  /** TP-SRR set in its SMS. */
+  statusReport: boolean;
+  /** The modem (IMEI, or port) a segment of this round went out through: the rest must follow it. */
+  modem: string | null;
+  /** Send attempts that failed (the pool's retry budget). */
+  tries: number;
+  state: 'queued' | 'sent' | 'failed';
+  /** Why it failed for good. */
+  reason?: string;
+  lastError?: string;
+  finishedAt?: number;
+  /** TP-ST of the latest status report per segment of the current round (null: none yet). */
+  reports: (number | null)[];
+  /** The aggregated outcome already handed on (so it is handed on once). */
+  reported?: 'delivered' | 'failed';
+}
+
+/** One SMS of a pool job: [job id, segment index]. */
+export interface PoolSegment {
+  /** The SMS-SUBMIT in AT PDU form (00 = the SIM's SMSC, then the TPDU) and its <length>. */
+  hex: string;
+  length: number;
+  round: number;
+  /** queued: not sent; unknown: written to a modem that never answered; confirmed: +CMGS came. */
+  state: 'queued' | 'unknown' | 'confirmed';
+  mr?: number | null;
+  /** IMEI (or port) of the modem that confirmed it. */
+  modem?: string;
+  sentAt?: number;
+}
+
+/** An SMS sent with TP-SRR, to match its status report: key [modem, TP-MR, recipient digits, sentAt]. */
+export interface PoolSentSms {
+  job: string;
+  seq: number;
+  round: number;
+  /** TP-ST of the last report matched to it. */
+  status?: number;
+}
+
+/** A received part of a concatenated SMS: key [group, sequence number]. */
+export interface PoolPart {
+  /** The PDU as the modem gave it (SMSC address first). */
+  pdu: Uint8Array;
+  /** The driver's key of the PDU (sha256 of its hex). */
+  key: string;
+  modem: string;
+  receivedAt: number;
+}
+
+/** What the pool last knew of a modem, for `mmsc modems` (written by the running server). */
+export interface PoolModemRecord {
+  key: string;
+  port: string;
+  imei: string | null;
+  msisdn?: string;
+  state: string;
+  detail: string | null;
+  since: number;
+  operator: string | null;
+  rssi: number | null;
+  dbm: number | null;
+  ratePerMinute: number;
+  routes: string[];
+  /** Jobs waiting that only this modem may take, and the one it is sending. */
+  queue: number;
+  busy: boolean;
+  sent: number;
+  failed: number;
+  failuresInARow: number;
+  benchedUntil: number | null;
+  updatedAt: number;
+  /** The server process that wrote it. */
+  pid: number;
+}

@@ -239,8 +239,11 @@ describe('receiving', () => {
     await d.start();
     await phone.sendText(vm.msisdn, 'offered twice, committed once');
     await until(() => committed.length === 1, 'the second offer');
+    // the acknowledgement follows the commit: wait for it to reach the modem
+    const cnma = () => vm.stats.commands.filter((c) => c.startsWith('AT+CNMA'));
+    await until(() => cnma().length === 2, 'the second acknowledgement');
     expect(calls).toBe(2);
-    expect(vm.stats.commands.filter((c) => c.startsWith('AT+CNMA'))).toEqual(['AT+CNMA=2', 'AT+CNMA']);
+    expect(cnma()).toEqual(['AT+CNMA=2', 'AT+CNMA']);
     expect(lab.network.deliveredTo(vm.msisdn)).toHaveLength(1);
   });
 

@@ -125,9 +125,10 @@ export class Modem extends EventEmitter {
    * Sends the segments of one message (AT PDUs, in order) and resolves with their TP-MRs.
    * Fails with a ModemSendError that says which segments went out and whether the failing one
    * may have (so a retry can resume without sending any segment twice when it is sure).
-   * `waitReadyMs` waits that long for the modem to be ready instead of failing at once.
+   * `waitReadyMs` waits that long for the modem to be ready instead of failing at once;
+   * `onSegment` hears each segment's TP-MR as soon as the modem answers it.
    */
-  send(pdus: AtPdu[], opts: { waitReadyMs?: number } = {}): Promise<SendResult> {
+  send(pdus: AtPdu[], opts: { waitReadyMs?: number; onSegment?: (index: number, mr: number | null) => void } = {}): Promise<SendResult> {
     if (!Array.isArray(pdus) || pdus.length === 0) {
       return Promise.reject(new ModemError('BAD_ARGUMENT', 'nothing to send', { class: 'permanent', scope: 'message' }));
     }
@@ -151,7 +152,7 @@ export class Modem extends EventEmitter {
       }
       const s = this.session;
       if (!s || s.closed) throw new ModemSendError(this.notReady(), [], 0, false);
-      const mrs = await sendPdus(s, pdus);
+      const mrs = await sendPdus(s, pdus, opts.onSegment);
       this.log.debug({ segments: pdus.length, mrs }, 'SMS sent');
       return { mrs, modem: this.imei };
     };

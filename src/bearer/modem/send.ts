@@ -24,8 +24,10 @@ export function checkAtPdu(p: AtPdu, i: number): void {
 /**
  * Sends the segments in order; resolves with their TP-MRs. On a failure, throws a
  * ModemSendError saying which segments went out and whether the failing one may have.
+ * `onSegment` hears each +CMGS answer as it comes, so a caller can record it durably before
+ * the next segment's answer (a crash then never resends a segment the network took).
  */
-export async function sendPdus(s: Session, pdus: AtPdu[]): Promise<(number | null)[]> {
+export async function sendPdus(s: Session, pdus: AtPdu[], onSegment?: (index: number, mr: number | null) => void): Promise<(number | null)[]> {
   const mrs: (number | null)[] = [];
   if (pdus.length > 1 && s.cmms !== false && (s.vendor.quirks & Quirk.NoCmms) === 0) {
     try {
@@ -54,6 +56,13 @@ export async function sendPdus(s: Session, pdus: AtPdu[]): Promise<(number | nul
         }
       }
       mrs.push(mr);
+      if (onSegment) {
+        try {
+          onSegment(i, mr);
+        } catch (err) {
+          s.log.warn({ err: (err as Error).message, segment: i + 1 }, 'onSegment listener failed');
+        }
+      }
     } catch (err) {
       const e = err instanceof ModemError ? err : new ModemError('AT_ERROR', String(err), { cause: err });
       // Refused by the modem or the network (+CMS ERROR, ERROR): not sent. No answer after the

@@ -782,7 +782,7 @@ export class VirtualModem implements Subscriber {
     const mr = this.nextMr;
     this.nextMr = (this.nextMr + 1) & 0xff;
     if (lose && !lose.delivered) return { lines: [], final: null };
-    const r = await this.network.submit(this, { ...tpdu, mr }, mr);
+    const r = await this.network.submit(this, { ...tpdu, mr }, mr, bytes.slice(1 + bytes[0]));
     if (!r.ok) return this.cms(r.cause);
     this.stats.sent++;
     if (this.cmms > 0) this.stats.sentWithCmms++;

@@ -32,6 +32,8 @@ export interface SubmissionRecord {
   to: string;
   mr: number;
   tpdu: SmsSubmitTpdu;
+  /** The TPDU octets as the submitter sent them (no SMSC address), when it handed them over. */
+  raw?: Uint8Array;
   at: Date;
 }
 
@@ -58,6 +60,11 @@ export interface NetworkOptions {
   maxAttempts?: number;
   /** The network's clock (time stamps of DELIVERs and reports). */
   clock?: () => Date;
+  /**
+   * Called for a destination nobody has attached: a subscriber created on the spot (a virtual
+   * phone for any number pushed to), or null for "no such subscriber".
+   */
+  autoAttach?: (msisdn: string) => Subscriber | null;
   logger?: Logger;
 }
 
@@ -84,7 +91,13 @@ export class VirtualNetwork extends EventEmitter {
   readonly undeliverable: SubmissionRecord[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly rejections = new Map<string, number>();
-  private readonly opts: Required<Omit<NetworkOptions, 'logger' | 'operator' | 'smsc'>>;
+  private readonly opts: Required<Omit<NetworkOptions, 'logger' | 'operator' | 'smsc' | 'autoAttach'>>;
+  private readonly autoAttachFn: ((msisdn: string) => Subscriber | null) | null;
+  /** Test control: the TP-ST to report for a submission instead of the real outcome (null: the real one). */
+  statusFor: ((rec: SubmissionRecord, real: number) => number | null) | null = null;
+  /** Test control: status reports wait (in order) until releaseReports(). */
+  holdReports = false;
+  private held: (() => void)[] = [];
   private readonly log: Logger | null;
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -103,6 +116,15 @@ export class VirtualNetwork extends EventEmitter {
       clock: opts.clock ?? (() => new Date()),
     };
     this.log = opts.logger ?? null;
+    this.autoAttachFn = opts.autoAttach ?? null;
+  }
+
+  /** Sends the status reports held back (holdReports), oldest first, and stops holding. */
+  releaseReports(): void {
+    this.holdReports = false;
+    const held = this.held;
+    this.held = [];
+    for (const send of held) send();
   }
 
   /** Connects a subscriber under its MSISDN. */
@@ -152,7 +174,7 @@ export class VirtualNetwork extends EventEmitter {
    * An SMS-SUBMIT from `from` with the TP-MR its sender used. Resolves after the air time
    * with ok, or with the RP-cause the SMSC refused it with (24.011 Annex E-2).
    */
-  submit(from: Subscriber, tpdu: SmsSubmitTpdu, mr: number): Promise<{ ok: true; id: number } | { ok: false; cause: number }> {
+  submit(from: Subscriber, tpdu: SmsSubmitTpdu, mr: number, raw?: Uint8Array): Promise<{ ok: true; id: number } | { ok: false; cause: number }> {
     this.inflight++;
     return new Promise((resolve) => {
       this.later(this.opts.airTimeMs, () => {
@@ -165,6 +187,7 @@ export class VirtualNetwork extends EventEmitter {
           return;
         }
         const rec: SubmissionRecord = { id: this.submissions.length + 1, from: from.msisdn, to, mr, tpdu, at: this.opts.clock() };
+        if (raw) rec.raw = raw;
         this.submissions.push(rec);
         this.emit('submit', rec);
         resolve({ ok: true, id: rec.id });
@@ -204,7 +227,14 @@ export class VirtualNetwork extends EventEmitter {
 
   private async attempt(job: Job): Promise<void> {
     const rec = job.submission;
-    const to = this.subscribers.get(normalise(rec.to));
+    let to = this.subscribers.get(normalise(rec.to));
+    if (!to && this.autoAttachFn) {
+      const made = this.autoAttachFn(rec.to);
+      if (made) {
+        if (!this.subscribers.has(normalise(made.msisdn))) this.subscribers.set(normalise(made.msisdn), made);
+        to = made;
+      }
+    }
     if (!to) {
       this.undeliverable.push(rec);
       this.log?.debug({ to: rec.to }, 'virtual SMSC: no such subscriber');
@@ -254,9 +284,15 @@ export class VirtualNetwork extends EventEmitter {
   }
 
   /** Sends the status report the submitter asked for (TP-SRR), until the submitter takes it. */
-  private async report(job: Job, status: number): Promise<void> {
+  private async report(job: Job, real: number): Promise<void> {
     const rec = job.submission;
     if (!rec.tpdu.statusReportRequest) return;
+    const status = this.statusFor?.(rec, real) ?? real;
+    if (this.holdReports) {
+      // Not counted as in progress: idle() means "nothing moving but what is held".
+      this.held.push(() => void this.report(job, real));
+      return;
+    }
     const tpdu: SmsStatusReportTpdu = {
       type: 'SMS-STATUS-REPORT',
       moreMessagesToSend: false,

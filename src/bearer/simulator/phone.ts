@@ -24,6 +24,7 @@ export class VirtualPhone implements Subscriber {
   private mr = 0;
   private ref = 0;
   private waiters: { n: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<(m: ReassembledSms) => void>();
 
   constructor(readonly network: VirtualNetwork, readonly msisdn: string) {
     network.attach(this);
@@ -41,10 +42,23 @@ export class VirtualPhone implements Subscriber {
     const whole = this.reassembler.add(t, Date.now());
     if (whole) {
       this.inbox.push(whole);
+      for (const l of this.listeners) {
+        try {
+          l(whole);
+        } catch {
+          // a listener's trouble is its own (the handset still took the SMS)
+        }
+      }
       // After the network has recorded this delivery (it does so once we return).
       setImmediate(() => this.wake());
     }
     return true;
+  }
+
+  /** Hears every whole message as it completes (an MMS user agent listens for WAP push here). */
+  onMessage(fn: (m: ReassembledSms) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** Resolves once the inbox holds at least `n` whole messages. */
