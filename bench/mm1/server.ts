@@ -25,12 +25,15 @@ const config = ConfigSchema.parse({
 });
 const log = pino({ level: 'silent' });
 let stop: () => Promise<void>;
+let storeCount: () => number;
 
 if (variant === 'uws') {
   const mmsc = await startMmsc(config, { log, bearer: new LoopbackBearer() });
   stop = () => mmsc.close();
+  storeCount = () => mmsc.store.messages.getCount();
 } else {
   const store = new Store({ path: config.store.path });
+  storeCount = () => store.messages.getCount();
   const relay = new Relay({ config, store, bearer: new LoopbackBearer(), log });
   const handler = new Mm1Handler(config, relay, log);
   const server = createServer((req, res) => {
@@ -64,12 +67,15 @@ if (variant === 'uws') {
   };
 }
 
+const cpu0 = process.cpuUsage();
 process.stdout.write(`READY ${port}\n`);
 process.once('SIGTERM', async () => {
   // Peak RSS, and what the RSS is made of at the end: the LMDB file mapping (page cache of the
   // database file: grows with the data, shared and reclaimable), the private memory (heap,
   // buffers, WASM) and the rest (node's own text, libraries).
   const maxRssKiB = process.resourceUsage().maxRSS;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMicros = cpu.user + cpu.system;
   const status = readFileSync('/proc/self/status', 'utf8');
   const field = (k: string) => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(k)) ?? '0')?.[0] ?? 0);
   let lmdbKiB = 0;
@@ -78,8 +84,9 @@ process.once('SIGTERM', async () => {
     if (/^[0-9a-f]+-[0-9a-f]+ /.test(l)) name = l.split(/\s+/).slice(5).join(' ');
     else if (l.startsWith('Rss:') && name.endsWith('data.mdb')) lmdbKiB += Number(/\d+/.exec(l)![0]);
   }
+  const messages = storeCount();
   await stop();
   rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(`RSS ${JSON.stringify({ maxRssKiB, rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), lmdbKiB })}\n`);
+  process.stdout.write(`RSS ${JSON.stringify({ maxRssKiB, rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), lmdbKiB, cpuMicros, messages })}\n`);
   process.exit(0);
 });
