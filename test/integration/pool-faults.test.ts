@@ -152,6 +152,9 @@ describe('a vanished modem', () => {
     await lab.ready(pool);
     const sending = pool.submit(job('moving', phone.msisdn, { size: 380 })); // 3 SMS
     await until(() => lab.submissionsFrom(a).length === 1, 'the first segment from A');
+    // vanish only once the pool holds A's +CMGS for it: an unconfirmed segment is "maybe sent"
+    // and resumed elsewhere under the same reference, which is another (tested) path
+    await until(() => lab.store.poolSegments.get(['moving', 0])?.state === 'confirmed', 'A confirmed the first segment');
     await a.port.vanish();
     const out = await sending;
     expect(out.status === 'sent' && out.segments.map((s) => s.via)).toEqual([b.modem.imei, b.modem.imei, b.modem.imei]);

@@ -30,7 +30,8 @@ const MAX_SCAN = 512;
 export class Inbox {
   private readonly jobs: (() => Promise<void>)[] = [];
   private running = false;
-  private readonly queued = new Set<string>();
+  /** Announced slots: waiting to be read, or being read (then `again` if announced anew meanwhile). */
+  private readonly queued = new Map<string, { reading: boolean; again: boolean }>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: InboxDeps) {}
@@ -38,13 +39,22 @@ export class Inbox {
   /** A message announced in a memory (+CMTI / +CDSI). */
   stored(memory: string, index: number, kind: Kind): void {
     const key = `${memory}:${index}`;
-    if (this.queued.has(key)) return;
-    this.queued.add(key);
+    const slot = this.queued.get(key);
+    if (slot) {
+      // Still waiting: the same announcement twice. Being read: the slot may already hold a new
+      // message (the modem reuses a slot as soon as +CMGD freed it), so read it once more.
+      if (slot.reading) slot.again = true;
+      return;
+    }
+    const state = { reading: false, again: false };
+    this.queued.set(key, state);
     this.push(async () => {
+      state.reading = true;
       try {
         await this.readStored(memory, index, kind);
       } finally {
         this.queued.delete(key);
+        if (state.again) this.stored(memory, index, kind);
       }
     });
   }
