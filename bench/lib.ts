@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -74,4 +74,10 @@ export function projectRoot(): string {
   let dir = import.meta.dirname;
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
+}
+
+/** The node flags production runs with: those on the first line of bin/mmsc.js. */
+export function productionNodeFlags(): string[] {
+  const first = readFileSync(join(projectRoot(), 'bin/mmsc.js'), 'utf8').split('\n')[0];
+  return first.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter((f) => f.startsWith('--'));
 }

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort, median, table } from './lib.js';
+import { freePort, median, productionNodeFlags, table } from './lib.js';
 
 const HERE = import.meta.dirname;
 // server and load run as compiled JS (dist/bench/mm1/*.js), like production; under tsx (bench/*.ts) via tsx
@@ -18,7 +18,9 @@ interface Result { perSec: number; p50: number; p99: number; errors: number; pea
 
 async function runOnce(variant: 'uws' | 'node', size: number): Promise<Result> {
   const port = await freePort();
-  const server = spawn(process.execPath, [...node('server'), variant, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // the server runs as production does (bin/mmsc.js's node flags) unless BENCH_SERVER_FLAGS says otherwise
+  const flags = process.env.BENCH_SERVER_FLAGS !== undefined ? process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean) : productionNodeFlags();
+  const server = spawn(process.execPath, [...flags, ...node('server'), variant, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout! });
   const it = lines[Symbol.asyncIterator]();
   const ready = (await it.next()).value as string;
@@ -37,6 +39,7 @@ async function runOnce(variant: 'uws' | 'node', size: number): Promise<Result> {
 
 export async function main(): Promise<void> {
   console.log(`${CONCURRENCY} concurrent phones, 1.5 s warm-up + 4 s measured, median of ${RUNS} runs (set BENCH_RUNS)`);
+  console.log(`server node flags: ${(process.env.BENCH_SERVER_FLAGS ?? productionNodeFlags().join(' ')) || '(none)'} (production's, from bin/mmsc.js; set BENCH_SERVER_FLAGS to compare)`);
   const rows: (string | number)[][] = [['payload', 'server', 'submits/s', 'p50 ms', 'p99 ms', 'server CPU µs/submit', 'peak RSS MiB', '= LMDB map', '+ private', '+ node/libs', 'errors']];
   const ratio: (string | number)[][] = [['payload', 'uWS / node:http (submits/s)', 'p99 node:http / uWS', 'CPU per submit node:http / uWS']];
   for (const size of [5 * 1024, 100 * 1024]) {

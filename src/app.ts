@@ -47,6 +47,10 @@ export function createBearer(config: Config, log: Logger, store?: Store): Bearer
 export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> {
   const log = o.log;
   const store = new Store({ path: config.store.path, mapSizeMiB: config.store.mapSizeMiB });
+  const recovered = await store.recover();
+  if (recovered.incomplete.length || recovered.orphanParts) {
+    log.warn({ ...recovered }, 'settled an unclean stop: submissions never acknowledged removed (their phones re-send), orphan payloads dropped');
+  }
   const bearer = o.bearer ?? createBearer(config, log.child({ iface: 'bearer' }), store);
   const relay = new Relay({ config, store, bearer, log: log.child({ iface: 'relay' }), now: o.now });
   const mm1 = new Mm1Server({ config, relay, log });

@@ -53,6 +53,8 @@ export class Relay {
   private ticking: Promise<void> | null = null;
   private again = false;
   private readonly inFlight = new Set<string>();
+  /** Payload commits of submissions in progress (a re-sent transaction waits for the first). */
+  private readonly pendingParts = new Map<string, Promise<unknown>>();
   private readonly inFlightDone = new Set<Promise<void>>();
 
   constructor(o: RelayOptions) {
@@ -110,65 +112,94 @@ export class Relay {
     const deliverAt = Math.min(this.absolute(pdu.deliveryTime, now) ?? now, expiresAt);
     const { headers, parts, data, multipart } = splitBody(pdu);
 
-    const result = await this.store.tx((): SubmitResult => {
-      const prior = this.store.idempotency.get([sender, tid]);
-      if (prior && this.store.messages.get(prior.messageId)) {
-        return { status: 'Ok', messageId: prior.messageId, duplicate: true, rejected: [] };
-      }
-      const id = newMessageId(this.cfg.mmsc.domain, now);
-      const msg: StoredMessage = {
-        id,
-        acceptedAt: now,
-        sender,
-        senderTid: tid,
-        senderVersion: pdu.mmsVersion ?? '1.0',
-        headers,
-        parts,
-        multipart,
-        size: req.size,
-        expiresAt,
-        deliverAt,
-        deliveryReport: pdu.deliveryReport === true,
-        readReport: pdu.readReport === true,
-        hideSender: pdu.senderVisibility === 'Hide',
-        recipients: unique.length,
-      };
-      this.store.messages.putSync(id, msg);
-      data.forEach((bytes, i) => this.store.parts.putSync([id, i], Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
-      unique.forEach((r, index) => {
-        let d: Delivery = {
-          messageId: id,
-          index,
-          recipient: r.c.canonical,
-          field: r.field,
-          route: r.c.route,
-          state: 'accepted',
-          nextAt: r.c.route.kind === 'local' ? deliverAt : now,
-          notifications: 0,
-          tid: this.uniqueTid(),
-          token: newToken(),
-          reportAllowed: true,
-          history: [{ state: 'accepted', at: now }],
-        };
-        this.store.tids.putSync(d.tid, [id, index]);
-        this.store.tokens.putSync(d.token, [id, index]);
-        if (r.c.route.kind === 'reject') {
-          d = transition(d, 'rejected', now, { outcome: 'unroutable', nextAt: null }, r.c.route.reason);
-          d = this.report(msg, d, now);
+    // The payloads (the bulk) go to their own environment in a transaction that commits in
+    // parallel with the records; the phone hears Ok only once both are durable (Store.recover()
+    // removes a message whose payloads did not make it). A re-sent transaction finds the first
+    // message and waits for its payloads too.
+    const id = newMessageId(this.cfg.mmsc.domain, now);
+    const payloads = data.length
+      ? this.store.partsTx(() => data.forEach((bytes, i) => this.store.parts.putSync([id, i], Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))))
+      : Promise.resolve();
+    this.pendingParts.set(id, payloads);
+    let result: SubmitResult;
+    try {
+      result = await this.store.tx((): SubmitResult => {
+        const prior = this.store.idempotency.get([sender, tid]);
+        if (prior && this.store.messages.get(prior.messageId)) {
+          return { status: 'Ok', messageId: prior.messageId, duplicate: true, rejected: [] };
         }
-        this.store.putDelivery(d);
+        const msg: StoredMessage = {
+          id,
+          acceptedAt: now,
+          sender,
+          senderTid: tid,
+          senderVersion: pdu.mmsVersion ?? '1.0',
+          headers,
+          parts,
+          multipart,
+          size: req.size,
+          expiresAt,
+          deliverAt,
+          deliveryReport: pdu.deliveryReport === true,
+          readReport: pdu.readReport === true,
+          hideSender: pdu.senderVisibility === 'Hide',
+          recipients: unique.length,
+        };
+        this.store.messages.putSync(id, msg);
+        unique.forEach((r, index) => {
+          let d: Delivery = {
+            messageId: id,
+            index,
+            recipient: r.c.canonical,
+            field: r.field,
+            route: r.c.route,
+            state: 'accepted',
+            nextAt: r.c.route.kind === 'local' ? deliverAt : now,
+            notifications: 0,
+            tid: this.uniqueTid(),
+            token: newToken(),
+            reportAllowed: true,
+            history: [{ state: 'accepted', at: now }],
+          };
+          this.store.tids.putSync(d.tid, [id, index]);
+          this.store.tokens.putSync(d.token, [id, index]);
+          if (r.c.route.kind === 'reject') {
+            d = transition(d, 'rejected', now, { outcome: 'unroutable', nextAt: null }, r.c.route.reason);
+            d = this.report(msg, d, now);
+          }
+          this.store.putDelivery(d);
+        });
+        this.store.putIdempotency(sender, tid, { messageId: id, at: now }, now + this.cfg.relay.idempotencyWindow);
+        const rejected = unique
+          .filter((r) => r.c.route.kind === 'reject')
+          .map((r) => ({ address: r.c.canonical, reason: r.c.route.kind === 'reject' ? r.c.route.reason : '' }));
+        return { status: 'Ok', messageId: id, duplicate: false, rejected };
       });
-      this.store.putIdempotency(sender, tid, { messageId: id, at: now }, now + this.cfg.relay.idempotencyWindow);
-      const rejected = unique
-        .filter((r) => r.c.route.kind === 'reject')
-        .map((r) => ({ address: r.c.canonical, reason: r.c.route.kind === 'reject' ? r.c.route.reason : '' }));
-      return { status: 'Ok', messageId: id, duplicate: false, rejected };
-    });
+      try {
+        await payloads;
+      } catch (e) {
+        if (result.status === 'Ok' && !result.duplicate) await this.store.tx(() => this.unaccept(id, sender, tid));
+        this.log.error({ err: e, messageId: id }, 'message payloads could not be stored');
+        return { status: 'Error-transient-failure', text: 'the message could not be stored; try again' };
+      }
+      if (result.status === 'Ok' && result.duplicate) {
+        await this.pendingParts.get(result.messageId); // the first submission's payloads
+        if (data.length) void this.store.dropParts(id, data.length).catch(() => undefined); // ours were not needed
+      }
+    } finally {
+      this.pendingParts.delete(id);
+    }
     if (result.status === 'Ok') {
       this.log.info({ messageId: result.messageId, sender, tid, recipients: unique.length, duplicate: result.duplicate, rejected: result.rejected }, result.duplicate ? 'm-send.req re-sent: same Message-ID' : 'message accepted');
       this.wake();
     }
     return result;
+  }
+
+  /** Takes back an accepted message whose payloads failed (inside a transaction). */
+  private unaccept(id: string, sender: string, tid: string): void {
+    if (this.store.idempotency.get([sender, tid])?.messageId === id) this.store.idempotency.removeSync([sender, tid]);
+    this.store.removeMessage(id);
   }
 
   /** min(requested expiry, operator maximum); default when absent. */
@@ -342,7 +373,8 @@ export class Relay {
   private maybeRetire(msg: StoredMessage, now: number, changed: Delivery): void {
     const all = this.store.deliveriesOf(msg.id).map((d) => (d.index === changed.index ? changed : d));
     if (!all.every((d) => d.state === 'reported')) return;
-    for (let i = 0; i < msg.parts.length; i++) this.store.parts.removeSync([msg.id, i]);
+    this.store.messages.putSync(msg.id, { ...msg, partsPurged: true });
+    if (msg.parts.length) this.store.schedule.putSync([now, 'p', msg.id], null); // payloads: their own transaction
     this.store.schedule.putSync([Math.max(now, msg.expiresAt) + this.cfg.relay.readReportWindow, 'm', msg.id], null);
   }
 
@@ -462,11 +494,24 @@ export class Relay {
       const now = this.now();
       const due = this.store.due(now, 256).filter((k) => !(k[1] === 'o' && this.inFlight.has(k[2])));
       if (due.length === 0) return;
-      const work = due.filter((k) => k[1] !== 'o');
+      const purges = due.filter((k) => k[1] === 'p');
+      if (purges.length) await this.purgeParts(purges);
+      const work = due.filter((k) => k[1] !== 'o' && k[1] !== 'p');
       if (work.length) await this.store.tx(() => work.forEach((k) => this.step(k, now)));
       for (const k of due) if (k[1] === 'o') this.dispatch(k[2]);
-      if (work.length === 0) return; // only pushes in flight or waiting for bearer capacity
+      if (work.length === 0 && purges.length === 0) return; // only pushes in flight or waiting for bearer capacity
     }
+  }
+
+  /** Drops finished messages' payloads (parts environment), then their schedule entries. */
+  private async purgeParts(keys: ScheduleKey[]): Promise<void> {
+    await this.store.partsTx(() => {
+      for (const k of keys) {
+        const id = k[2] as string;
+        for (const pk of this.store.parts.getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })) this.store.parts.removeSync(pk as [string, number]);
+      }
+    });
+    await this.store.tx(() => keys.forEach((k) => this.store.schedule.removeSync(k)));
   }
 
   /** One due schedule entry, inside a transaction. Stale entries are dropped. */
@@ -520,6 +565,11 @@ export class Relay {
 
   /** Queues the (identical) notification and schedules the next re-notification. */
   private notify(msg: StoredMessage, d: Delivery, now: number): void {
+    if (msg.parts.length && this.pendingParts.has(msg.id) && !this.store.parts.doesExist([msg.id, msg.parts.length - 1])) {
+      // its payloads are still being committed (the records went first): notify in a moment
+      this.store.putDelivery({ ...d, nextAt: now + 100 });
+      return;
+    }
     let pdu = d.notification;
     if (!pdu) {
       const version = P.lowerVersion(d.version ?? this.phoneVersion(d.recipient), this.cfg.mmsc.mmsVersion);

@@ -57,6 +57,8 @@ export interface StoredMessage {
   parts: PartMeta[];
   /** The body was a multipart (else a single part, `parts[0]`). */
   multipart: boolean;
+  /** Every recipient is done and the payloads were dropped (the headers stay for read reports). */
+  partsPurged?: boolean;
   /** Size of the MM in octets (X-Mms-Message-Size of notifications). */
   size: number;
   expiresAt: number;

@@ -39,7 +39,7 @@ describe('store', () => {
 
   it('migrates an older store in one transaction, step by step', async () => {
     const path = tmp();
-    const v1 = new Store({ path });
+    const v1 = new Store({ path, schema: { version: 1, migrations: {} } });
     await v1.tx(() => v1.messages.putSync('m1', message('m1')));
     await v1.close();
     const ran: number[] = [];
@@ -48,7 +48,7 @@ describe('store', () => {
       schema: {
         version: 3,
         migrations: {
-          2: (env) => { ran.push(2); env.openDB<StoredMessage, string>({ name: 'messages' }).putSync('m1', { ...message('m1'), size: 20 }); },
+          2: ({ env }) => { ran.push(2); env.openDB<StoredMessage, string>({ name: 'messages' }).putSync('m1', { ...message('m1'), size: 20 }); },
           3: () => void ran.push(3),
         },
       },
@@ -66,11 +66,56 @@ describe('store', () => {
     expect(() => new Store({ path })).toThrow(StoreVersionError);
     expect(() => new Store({ path })).toThrow(/written by a newer mmsc/);
     const old = tmp();
-    await new Store({ path: old }).close();
+    await new Store({ path: old, schema: { version: 1, migrations: {} } }).close();
     expect(() => new Store({ path: old, schema: { version: 3, migrations: { 3: () => {} } } })).toThrow(/no migration from schema 1 to 2/);
     // the failed migration changed nothing
     const s = new Store({ path: old });
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
+    await s.close();
+  });
+
+  it('migrates schema 1 (payloads among the records) to 2 (payloads in their own environment)', async () => {
+    const path = tmp();
+    const v1 = new Store({ path, schema: { version: 1, migrations: {} } });
+    const old = v1.env.openDB<Buffer, [string, number]>({ name: 'parts', encoding: 'binary' });
+    await v1.tx(() => {
+      v1.messages.putSync('m', message('m'));
+      old.putSync(['m', 0], Buffer.from('payload'));
+    });
+    await v1.close();
+    const v2 = new Store({ path });
+    expect(v2.schemaVersion).toBe(2);
+    expect(v2.parts.get(['m', 0])?.toString()).toBe('payload');
+    expect(v2.env.openDB<Buffer, [string, number]>({ name: 'parts', encoding: 'binary' }).getCount()).toBe(0);
+    expect(await v2.recover()).toEqual({ incomplete: [], orphanParts: 0 });
+    await v2.close();
+  });
+
+  it('recovers from a crash between the two commits of a submission', async () => {
+    const s = new Store({ path: tmp() });
+    await s.tx(() => {
+      // acknowledged: records and payloads both there
+      s.messages.putSync('ok', message('ok'));
+      // records committed, payloads lost: never acknowledged
+      s.messages.putSync('lost', { ...message('lost'), sender: '+9/TYPE=PLMN', senderTid: 'T9' });
+      s.putIdempotency('+9/TYPE=PLMN', 'T9', { messageId: 'lost', at: 1 }, 1000);
+      s.putDelivery(delivery('lost', 5));
+      s.tokens.putSync('tok-lost', ['lost', 0]);
+      // finished: payloads already dropped on purpose
+      s.messages.putSync('done', { ...message('done'), partsPurged: true });
+    });
+    await s.partsTx(() => {
+      s.parts.putSync(['ok', 0], Buffer.from('hi'));
+      s.parts.putSync(['ghost', 0], Buffer.from('never committed')); // payloads of a submission whose records never came
+      s.parts.putSync(['done', 0], Buffer.from('left over'));
+    });
+    expect(await s.recover()).toEqual({ incomplete: ['lost'], orphanParts: 2 });
+    expect(s.messages.get('lost')).toBeUndefined();
+    expect(s.idempotency.get(['+9/TYPE=PLMN', 'T9'])).toBeUndefined(); // the phone's re-send creates it afresh
+    expect(s.deliveries.getCount()).toBe(0);
+    expect([...s.schedule.getKeys()].filter((k) => k[1] === 'd')).toEqual([]);
+    expect([...s.parts.getKeys()]).toEqual([['ok', 0]]);
+    expect(await s.recover()).toEqual({ incomplete: [], orphanParts: 0 });
     await s.close();
   });
 
@@ -87,11 +132,10 @@ describe('store', () => {
     await s.close();
   });
 
-  it('removes a message with its parts, deliveries, lookups and schedule entries', async () => {
+  it('removes a message with its deliveries, lookups and schedule entries', async () => {
     const s = new Store({ path: tmp() });
     await s.tx(() => {
       s.messages.putSync('m', message('m'));
-      s.parts.putSync(['m', 0], Buffer.from('hi'));
       s.putDelivery(delivery('m', 10));
       s.tokens.putSync('tok-m', ['m', 0]);
       s.tids.putSync('tid-m', ['m', 0]);
@@ -99,7 +143,7 @@ describe('store', () => {
     expect(s.deliveryByToken('tok-m')?.messageId).toBe('m');
     expect(s.deliveryByTid('tid-m')?.messageId).toBe('m');
     await s.tx(() => s.removeMessage('m'));
-    expect([s.messages.getCount(), s.parts.getCount(), s.deliveries.getCount(), s.tokens.getCount(), s.tids.getCount(), s.schedule.getCount()]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([s.messages.getCount(), s.deliveries.getCount(), s.tokens.getCount(), s.tids.getCount(), s.schedule.getCount()]).toEqual([0, 0, 0, 0, 0]);
     await s.close();
   });
 });
