@@ -47,7 +47,9 @@ export function classify(value: EncodedString, p: AddressPolicy): Classified {
       };
     }
     case 'email':
-      return { ok: true, canonical: a.email.toLowerCase(), route: { kind: 'reject', reason: 'e-mail delivery (MM3) is not configured' } };
+      // MM3: held for the e-mail gateway (store-and-forward: it may be down or not configured
+      // yet); what is never handed over expires with a delivery report.
+      return { ok: true, canonical: a.email.toLowerCase(), route: { kind: 'mm3' } };
     case 'ipv4':
     case 'ipv6':
       return { ok: true, canonical: `${a.ip}/TYPE=${a.kind === 'ipv4' ? 'IPv4' : 'IPv6'}`, route: { kind: 'reject', reason: 'IP-addressed recipients are not supported' } };

@@ -154,7 +154,8 @@ export class Relay {
             field: r.field,
             route: r.c.route,
             state: 'accepted',
-            nextAt: r.c.route.kind === 'local' ? deliverAt : now,
+            // local: notify at Delivery-Time; held for a gateway: act at expiry; rejected: now
+            nextAt: r.c.route.kind === 'local' ? deliverAt : r.c.route.kind === 'reject' ? now : expiresAt,
             notifications: 0,
             tid: this.uniqueTid(),
             token: newToken(),
@@ -190,7 +191,9 @@ export class Relay {
       this.pendingParts.delete(id);
     }
     if (result.status === 'Ok') {
-      this.log.info({ messageId: result.messageId, sender, tid, recipients: unique.length, duplicate: result.duplicate, rejected: result.rejected }, result.duplicate ? 'm-send.req re-sent: same Message-ID' : 'message accepted');
+      const held = unique.filter((r) => r.c.route.kind === 'mm3' || r.c.route.kind === 'mm4').map((r) => r.c.canonical);
+      this.log.info({ messageId: result.messageId, sender, tid, recipients: unique.length, duplicate: result.duplicate, rejected: result.rejected, held }, result.duplicate ? 'm-send.req re-sent: same Message-ID' : 'message accepted');
+      if (held.length && !result.duplicate) this.log.warn({ messageId: result.messageId, held }, 'recipients held for a gateway that is not configured (MM3 e-mail / MM4): they wait until it is, or expire with a delivery report');
       this.wake();
     }
     return result;
@@ -541,6 +544,11 @@ export class Relay {
     if (now >= msg.expiresAt && FETCHABLE.has(d.state)) {
       if (d.state === 'retrieved') this.finish(msg, d, 'acknowledged', now, {}, 'fetched, never confirmed');
       else this.finish(msg, d, 'expired', now, {}, 'never fetched');
+      return;
+    }
+    if (d.route.kind !== 'local' && d.state === 'accepted') {
+      // held for a gateway (MM3/MM4) that is not there: nothing to do before the expiry
+      this.store.putDelivery({ ...d, nextAt: msg.expiresAt });
       return;
     }
     switch (d.state) {

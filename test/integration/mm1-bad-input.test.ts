@@ -18,7 +18,7 @@ describe('MM1 bad input', () => {
   let before: Record<string, number>;
 
   beforeAll(async () => {
-    t = await startTestMmsc({ mm1: { maxBodyBytes: 64 * 1024 } }, { logLines: logs });
+    t = await startTestMmsc({ mm1: { maxBodyBytes: 64 * 1024 }, relay: { localPrefixes: ['+4793'] } }, { logLines: logs });
     const s = t.mmsc.store;
     snapshot = () => ({
       messages: s.messages.getCount(), parts: s.parts.getCount(), deliveries: s.deliveries.getCount(), outbox: s.outbox.getCount(),
@@ -104,9 +104,10 @@ describe('MM1 bad input', () => {
   });
 
   it('refuses an unknown recipient: permanent failure, naming it', async () => {
-    const r = await new Phone(t.base, A).post(ok({ transactionId: 'unk-1', to: ['someone@example.org'] }));
+    // this MMSC serves +4793...; +4412345678 is neither local nor reachable through an MM4 peer
+    const r = await new Phone(t.base, A).post(ok({ transactionId: 'unk-1', to: ['+4412345678/TYPE=PLMN'] }));
     expect(r.pdu).toMatchObject({ transactionId: 'unk-1', responseStatus: 'Error-permanent-failure' });
-    expect(String(r.pdu?.responseText)).toMatch(/no recipient can be reached: .*MM3/);
+    expect(String(r.pdu?.responseText)).toMatch(/no recipient can be reached: \+4412345678 is not served here and no MM4 peer is configured/);
     logged(/refused m-send\.req: no recipient can be reached/);
     unchanged();
   });

@@ -40,19 +40,10 @@ describe('MM1 end to end on loopback', () => {
   for (const file of SEND_REQS) {
     it(`delivers ${file}`, async () => {
       const bytes = readFileSync(join(CORPUS, file));
-      let original = decodeMms(bytes, { nested: false });
-      let sent: Uint8Array = bytes;
+      const original = decodeMms(bytes, { nested: false });
+      const sent: Uint8Array = bytes;
+      // e-mail recipients are held for the MM3 gateway (store-and-forward), phones are notified
       const phoneRecipients = recipientsOf(original).filter((a) => !a.includes('@'));
-      if (phoneRecipients.length === 0) {
-        // Only an e-mail recipient and no MM3 gateway configured: refused as a permanent
-        // failure, naming why; the same MM with a phone added in Cc is accepted.
-        const refused = await new Phone(t.base, A).post(bytes);
-        expect(refused.pdu).toMatchObject({ messageType: 'm-send-conf', transactionId: original.transactionId, responseStatus: 'Error-permanent-failure' });
-        expect(String(refused.pdu?.responseText)).toMatch(/MM3/);
-        original = { ...original, cc: ['+4790000999/TYPE=PLMN'] };
-        sent = encodeMms(original);
-        phoneRecipients.push('+4790000999/TYPE=PLMN');
-      }
       const before = t.pushes.length;
       const conf = await new Phone(t.base, A).post(sent);
       expect(conf.status).toBe(200);
@@ -102,8 +93,12 @@ describe('MM1 end to end on loopback', () => {
       }
       await t.mmsc.relay.idle();
       for (const d of t.mmsc.store.deliveriesOf(messageId)) {
-        expect(d.state).toBe('reported');
-        expect(d.outcome).toBe(d.recipient.includes('@') ? 'unroutable' : 'acknowledged');
+        if (d.recipient.includes('@')) {
+          // waits for an e-mail gateway until the expiry (then an Expired report, tested below)
+          expect(d).toMatchObject({ route: { kind: 'mm3' }, state: 'accepted', nextAt: t.mmsc.store.messages.get(messageId)!.expiresAt });
+        } else {
+          expect(d).toMatchObject({ state: 'reported', outcome: 'acknowledged' });
+        }
       }
 
       const reports = t.pushes.slice(before).filter((p) => p.kind === 'delivery-report');
@@ -331,4 +326,23 @@ describe('expiry and re-notification (controlled clock)', () => {
     const ind = pushedPdu(first[0]);
     expect((await new Phone(t.base, '+4790000040').get(ind.contentLocation as string)).pdu).toMatchObject({ retrieveStatus: 'Error-permanent-message-not-found' });
   });
+  it('holds an e-mail recipient for the MM3 gateway and reports it Expired when none took it', async () => {
+    const before = t.pushes.length;
+    const conf = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'mail-1', mmsVersion: '1.2', from: { insertAddress: true }, to: ['friend@example.org'],
+      deliveryReport: true, expiry: { relative: 3600 }, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('to an inbox'),
+    });
+    expect(conf.pdu).toMatchObject({ responseStatus: 'Ok' });
+    const messageId = conf.pdu!.messageId as string;
+    await t.mmsc.relay.idle();
+    expect(t.pushes.slice(before)).toEqual([]); // no phone to notify
+    expect(t.mmsc.store.deliveriesOf(messageId)[0]).toMatchObject({ recipient: 'friend@example.org', route: { kind: 'mm3' }, state: 'accepted' });
+    clock += 3600_000 + 1000; // the clock only moves forward (the test above left it at 3 h)
+    t.mmsc.relay.wake();
+    await t.mmsc.relay.idle();
+    expect(t.mmsc.store.deliveriesOf(messageId)[0]).toMatchObject({ state: 'reported', outcome: 'expired' });
+    const dr = t.pushes.slice(before).find((p) => p.kind === 'delivery-report');
+    expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', messageId, status: 'Expired', to: ['friend@example.org'] });
+  });
+
 });
