@@ -99,36 +99,10 @@ export function readInteger32(field: i32): u32 {
 }
 
 /**
- * Text-string / Token-text: [Quote 0x7F] *octet NUL, all within the current range. A missing
- * NUL is a truncation: a text cut short must never pass as a shorter value.
+ * Scans text from the cursor: an optional Quote (0x7F), then octets up to a NUL or the end of
+ * the current range. Sets txtOff/txtLen/txtFlags; returns where it stopped (the NUL, or end()).
  */
-export function readText(field: i32): void {
-  const start = pos();
-  let p = start;
-  const lim = end();
-  let flags: u32 = 0;
-  if (p < lim && at(p) == 0x7f) {
-    flags = TF_QUOTE;
-    p++;
-  }
-  const first = p;
-  let acc: u32 = 0;
-  while (p < lim) {
-    const b = at(p);
-    if (b == 0) break;
-    acc |= b;
-    p++;
-  }
-  if (p >= lim) fail(ERR_TRUNCATED, <i32>start, field);
-  if ((acc & 0x80) != 0) flags |= TF_NON_ASCII;
-  txtOff = first;
-  txtLen = p - first;
-  txtFlags = flags;
-  seek(p + 1);
-}
-
-/** Text up to NUL or to the end of the current range (inside a Value-length, the NUL is optional). */
-export function readTextToEnd(): void {
+function scanText(): u32 {
   let p = pos();
   const lim = end();
   let flags: u32 = 0;
@@ -148,6 +122,24 @@ export function readTextToEnd(): void {
   txtOff = first;
   txtLen = p - first;
   txtFlags = flags;
+  return p;
+}
+
+/**
+ * Text-string / Token-text: [Quote 0x7F] *octet NUL, all within the current range. A missing
+ * NUL is a truncation: a text cut short must never pass as a shorter value.
+ */
+export function readText(field: i32): void {
+  const start = pos();
+  const p = scanText();
+  if (p >= end()) fail(ERR_TRUNCATED, <i32>start, field);
+  seek(p + 1);
+}
+
+/** Text up to NUL or to the end of the current range (inside a Value-length, the NUL is optional). */
+export function readTextToEnd(): void {
+  const p = scanText();
+  const lim = end();
   seek(p < lim ? p + 1 : lim);
 }
 

@@ -1,15 +1,9 @@
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configOrReport } from './load-config.js';
 
+/** `mmsc config check FILE`: 0 and the effective settings, or 1 and what is wrong. */
 export function checkConfig(file: string): number {
-  try {
-    const cfg = loadConfig(file);
-    process.stdout.write(`${file}: OK\n${JSON.stringify(cfg, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const cfg = configOrReport(file);
+  if (!cfg) return 1;
+  process.stdout.write(`${file}: OK\n${JSON.stringify(cfg, null, 2)}\n`);
+  return 0;
 }

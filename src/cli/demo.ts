@@ -16,7 +16,7 @@ import type { AgentEvent, MmsUserAgent, SimulatedRadio, SubmissionRecord } from 
 import { decodeMms, partText, type MmsPdu } from '../codec/mms/index.js';
 import { toHex } from '../codec/sms/index.js';
 import { decodePush } from '../codec/wsp/index.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configOrReport } from './load-config.js';
 import type { Config } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import type { StatusReport } from '../relay/bearer.js';
@@ -58,16 +58,9 @@ function demoNumbers(config: Config): [string, string] {
 
 export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   const out = opts.out ?? ((t: string) => void process.stdout.write(`${t}\n`));
-  let config: Config;
-  try {
-    config = structuredClone(loadConfig(opts.config));
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      out(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  const loaded = configOrReport(opts.config, out);
+  if (!loaded) return 2;
+  const config: Config = structuredClone(loaded);
   const wait = parseDuration(opts.timeout ?? '30s') ?? 30_000;
   if (opts.airTime !== undefined) {
     const air = parseDuration(opts.airTime);

@@ -1,16 +1,17 @@
 // `mmsc messages list|show`: reads the store (read-only; safe while the server runs).
-import { loadConfig } from '../config/load.js';
 import { Store } from '../store/store.js';
+import { configOrReport } from './load-config.js';
 
-function openStore(configFile?: string): Store {
-  const cfg = loadConfig(configFile);
-  return new Store({ path: cfg.store.path, mapSizeMiB: cfg.store.mapSizeMiB, readOnly: true });
+function openStore(configFile?: string): Store | undefined {
+  const cfg = configOrReport(configFile);
+  return cfg && new Store({ path: cfg.store.path, mapSizeMiB: cfg.store.mapSizeMiB, readOnly: true });
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 export async function listMessages(opts: { config?: string; limit: string }): Promise<number> {
   const store = openStore(opts.config);
+  if (!store) return 2;
   const limit = Number(opts.limit) || 50;
   let n = 0;
   for (const { value: m } of store.messages.getRange({ reverse: true })) {
@@ -25,6 +26,7 @@ export async function listMessages(opts: { config?: string; limit: string }): Pr
 
 export async function showMessage(id: string, opts: { config?: string }): Promise<number> {
   const store = openStore(opts.config);
+  if (!store) return 2;
   const m = store.messages.get(id);
   if (!m) {
     process.stderr.write(`no message ${id}\n`);

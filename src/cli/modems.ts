@@ -3,7 +3,7 @@
 // read-only, like `mmsc messages`, so it is safe while the server runs and needs no socket.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configOrReport } from './load-config.js';
 import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
 import type { PoolModemRecord } from '../store/types.js';
@@ -99,16 +99,8 @@ export function formatModems(rows: ModemRow[], now: number): string {
 /** `mmsc modems`: 0 when every configured modem is ready, 1 otherwise, 2 for a bad config. */
 export async function listModems(opts: ModemsOptions = {}): Promise<number> {
   const out = opts.out ?? ((t: string) => void process.stdout.write(`${t}\n`));
-  let config: Config;
-  try {
-    config = loadConfig(opts.config);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const config = configOrReport(opts.config);
+  if (!config) return 2;
   let records: PoolModemRecord[] = [];
   if (existsSync(join(config.store.path, 'data.mdb'))) {
     const store = new Store({ path: config.store.path, mapSizeMiB: config.store.mapSizeMiB, readOnly: true });

@@ -1,20 +1,12 @@
 // `mmsc serve`: runs the MMSC until SIGTERM/SIGINT, then stops gracefully (stop accepting,
 // answer what is in flight, let pushes settle, close LMDB).
 import { startMmsc } from '../app.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configOrReport } from './load-config.js';
 import { createLogger } from '../log.js';
 
 export async function serve(opts: { config?: string }): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(opts.config);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const config = configOrReport(opts.config);
+  if (!config) return 2;
   const log = createLogger(config.log.level);
   const mmsc = await startMmsc(config, { log });
   await new Promise<void>((resolve) => {

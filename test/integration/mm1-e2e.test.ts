@@ -5,21 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
-import { Phone, pushedPdu, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
+import { msisdnOf, Phone, pushedPdu, recipientsOf, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
 import { describeVerdict, judge, type Sample } from '../support/tshark-judge.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/mms');
 const SEND_REQS = readdirSync(CORPUS).filter((f) => f.includes('send-req')).sort();
 const A = '+4790000001';
-
-function recipientsOf(pdu: MmsPdu): string[] {
-  return [...(pdu.to ?? []), ...(pdu.cc ?? []), ...(pdu.bcc ?? [])].map((a) => (typeof a === 'string' ? a : a.text));
-}
-
-/** MSISDN the relay delivers to for a corpus address (no country code configured: kept as is). */
-function msisdnOf(address: string): string {
-  return address.replace(/\/TYPE=PLMN$/i, '').replace(/[-. ]/g, '');
-}
 
 /** Every PDU the MMSC produced in these tests (confs, retrieve-confs, pushes), for tshark. */
 const produced: Sample[] = [];

@@ -14,21 +14,13 @@ import { SimulatorBearer } from '../../src/bearer/pool/from-config.js';
 import type { MmsUserAgent, SimulatedRadio, SubmissionRecord } from '../../src/bearer/simulator/index.js';
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
 import { ConfigSchema } from '../../src/config/schema.js';
-import { freePort, Phone } from '../support/mmsc.js';
+import { freePort, msisdnOf, Phone, recipientsOf } from '../support/mmsc.js';
 import { until } from '../support/pty.js';
 import { describeVerdict, judge, type Sample } from '../support/tshark-judge.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/mms');
 const SEND_REQS = readdirSync(CORPUS).filter((f) => f.includes('send-req')).sort();
 const A = '+4790000001';
-
-function recipientsOf(pdu: MmsPdu): string[] {
-  return [...(pdu.to ?? []), ...(pdu.cc ?? []), ...(pdu.bcc ?? [])].map((a) => (typeof a === 'string' ? a : a.text));
-}
-
-function msisdnOf(address: string): string {
-  return address.replace(/\/TYPE=PLMN$/i, '').replace(/[-. ]/g, '');
-}
 
 /** Every SMS a simulated modem sent, for tshark (bare TPDUs, MO; concatenated ones grouped). */
 const produced: Sample[] = [];

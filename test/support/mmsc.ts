@@ -89,3 +89,13 @@ export function pushedPdu(job: PushJob): MmsPdu {
   if (push.applicationId !== 'x-wap-application:mms.ua') throw new Error(`not an MMS push: ${String(push.applicationId)}`);
   return decodeMms(push.body);
 }
+
+/** Every recipient address of a PDU (To, Cc, Bcc), as text. */
+export function recipientsOf(pdu: MmsPdu): string[] {
+  return [...(pdu.to ?? []), ...(pdu.cc ?? []), ...(pdu.bcc ?? [])].map((a) => (typeof a === 'string' ? a : a.text));
+}
+
+/** The MSISDN the relay delivers to for a corpus address (no country code configured: kept as is). */
+export function msisdnOf(address: string): string {
+  return address.replace(/\/TYPE=PLMN$/i, '').replace(/[-. ]/g, '');
+}

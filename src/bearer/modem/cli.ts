@@ -61,9 +61,9 @@ export function formatProbe(r: ProbeResult): string {
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
 }
 
-/** Opens the port, sets the modem up without touching its stored messages, and reads what it says. */
-export async function probeModem(path: string, opts: ModemCliOptions = {}): Promise<ProbeResult> {
-  const modem = new Modem({
+/** A driver for a one-off command: no receiving (stored messages stay), no polling. */
+function cliModem(path: string, opts: ModemCliOptions): Modem {
+  return new Modem({
     path,
     logger: opts.logger ?? quietLogger(),
     receive: false,
@@ -71,6 +71,11 @@ export async function probeModem(path: string, opts: ModemCliOptions = {}): Prom
     ...(opts.pin ? { pin: opts.pin } : {}),
     timeouts: { poll: 0, ...opts.timeouts },
   });
+}
+
+/** Opens the port, sets the modem up without touching its stored messages, and reads what it says. */
+export async function probeModem(path: string, opts: ModemCliOptions = {}): Promise<ProbeResult> {
+  const modem = cliModem(path, opts);
   try {
     await modem.start();
     if (['ready', 'searching', 'denied'].includes(modem.status.state)) await modem.refresh();
@@ -112,14 +117,7 @@ export async function modemSendCommand(path: string, opts: SendCommandOptions): 
     out(`cannot encode the SMS: ${(err as Error).message}`);
     return 1;
   }
-  const modem = new Modem({
-    path,
-    logger: opts.logger ?? quietLogger(),
-    receive: false,
-    ...(opts.opener ? { opener: opts.opener } : {}),
-    ...(opts.pin ? { pin: opts.pin } : {}),
-    timeouts: { poll: 0, ...opts.timeouts },
-  });
+  const modem = cliModem(path, opts);
   try {
     await modem.start();
     const r = await modem.send(pdus, { waitReadyMs: opts.waitReadyMs ?? 30_000 });
