@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { LoopbackBearer } from './bearer/loopback.js';
 import { modemPoolFromConfig, SimulatorBearer } from './bearer/pool/from-config.js';
-import { SmppBearer, smppOptionsFromConfig } from './bearer/smpp/index.js';
+import { SmppBearer, smppOptionsFromConfig, storeJournal } from './bearer/smpp/index.js';
 import type { Config } from './config/schema.js';
 import { Mm1Server } from './mm1/server.js';
 import type { Bearer } from './relay/bearer.js';
@@ -38,7 +38,7 @@ export function createBearer(config: Config, log: Logger, store?: Store): Bearer
       if (!store) throw new Error('the simulated modem pool keeps its queue in the store: createBearer needs it');
       return new SimulatorBearer(config, store, log);
     case 'smpp':
-      return new SmppBearer(smppOptionsFromConfig(config.bearer, log));
+      return new SmppBearer(smppOptionsFromConfig(config.bearer, log, store && storeJournal(store)));
     default:
       throw new Error(`bearer.kind "${config.bearer.kind}" is not available in this build`);
   }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { migrate, type Migration } from './migrations.js';
 import type {
-  Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, PoolJob, PoolModemRecord, PoolPart, PoolSegment, PoolSentSms,
+  Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, PoolJob, PoolModemRecord, PoolPart, PoolSegment, PoolSentSms, SmppPushRecord,
   StoredMessage,
 } from './types.js';
 
@@ -88,6 +88,8 @@ export class Store {
   readonly poolSeen: Database<number, string>;
   /** Modem key -> its last known state, for `mmsc modems`. */
   readonly poolModems: Database<PoolModemRecord, string>;
+  /** Job id -> a push the SMPP bearer sent or is sending, until its outcome is final. */
+  readonly smppPushes: Database<SmppPushRecord, string>;
   readonly schemaVersion: number;
 
   constructor(opts: StoreOptions) {
@@ -122,6 +124,7 @@ export class Store {
     this.poolInbox = this.env.openDB({ name: 'pool-inbox' });
     this.poolSeen = this.env.openDB({ name: 'pool-seen' });
     this.poolModems = this.env.openDB({ name: 'pool-modems' });
+    this.smppPushes = this.env.openDB({ name: 'smpp-pushes' });
     try {
       this.schemaVersion = opts.readOnly
         ? ((this.meta.get('schema') as number) ?? 0)

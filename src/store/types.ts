@@ -152,6 +152,20 @@ export interface IncomingSms {
   via: string;
 }
 
+// ---- the SMPP bearer's record (src/bearer/smpp/journal.ts) ----
+
+/** One WAP push sent to an SMSC: what a restart must know not to send it again, and to read its receipts. */
+export interface SmppPushRecord {
+  /** Concatenation reference of its segments (0 when it fits one SMS). */
+  ref: number;
+  /** message_id of each segment the SMSC accepted ("" when it gave none), null while not accepted. */
+  ids: (string | null)[];
+  /** Receipt state of each segment (null: none yet), or null when no receipts were asked for. */
+  states: ('delivered' | 'failed' | 'pending' | null)[] | null;
+  /** Last change. */
+  at: number;
+}
+
 // ---- the modem pool's records (src/bearer/pool) ----
 
 /** A WAP push the modem pool sends (or sent), by the relay's job id. */

@@ -5,8 +5,10 @@
 // The bind is kept up by keeper.ts. A push submitted while it is down gets `retry` at once,
 // saying why: waiting is the relay's outbox's job. A push cut in several SMS that stops
 // half-way is resumed by its next attempt (same concatenation reference, only the missing
-// segments), so the phone can still put it together. `status` tells the link's state and why;
-// every change is a log line and a 'state' event.
+// segments), so the phone can still put it together. Each accepted segment is written to the
+// journal (journal.ts) before the next one goes: after a restart the resume still holds, a
+// push the SMSC took whole is not sent again, and receipts still find their push. `status`
+// tells the link's state and why; every change is a log line and a 'state' event.
 import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
 import { CodecError } from '../../codec/errors.js';
@@ -14,6 +16,7 @@ import { binarySegmentCount, parseAddress, pushToSms, type SmsSubmitTpdu } from 
 import type { Config } from '../../config/schema.js';
 import type { Bearer, IncomingSms, PushJob, SegmentReceipt, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
 import { Inbound } from './inbound.js';
+import type { SmppJournal, SmppPushRecord } from './journal.js';
 import { LinkKeeper, type SmppStatus } from './keeper.js';
 import { LinkError, type SmppLink } from './link.js';
 import { Pacer } from './pacer.js';
@@ -21,7 +24,7 @@ import { CMD, type PduHeader } from './pdu.js';
 import { isReceipt, readReceipt } from './receipt.js';
 import { SmppBodyError, TLV, readShortMessagePdu, tlvInt, type ShortMessagePdu, type SmppAddress } from './sm-body.js';
 import { describeStatus, smppStatus } from './status.js';
-import { ReceiptTracker, type TrackOutcome } from './tracker.js';
+import { ReceiptTracker, TRACKED_JOBS, type TrackOutcome } from './tracker.js';
 import { readUserData, shortMessageOf, type DefaultAlphabet } from './user-data.js';
 
 export interface SmppBearerOptions {
@@ -52,12 +55,16 @@ export interface SmppBearerOptions {
   statusReports?: boolean;
   /** A half-sent job is resumed by an attempt within this long, else sent again whole. Default 10 min. */
   resumeWithinMs?: number;
+  /** How long receipts are awaited for a push sent with a receipt request. Default 3 days. */
+  receiptWindowMs?: number;
+  /** Durable record of what was sent (without one, a restart forgets it). */
+  journal?: SmppJournal;
   log?: Logger;
   now?: () => number;
 }
 
 /** Options from the configuration file's `bearer` section. */
-export function smppOptionsFromConfig(bearer: Config['bearer'], log: Logger): SmppBearerOptions {
+export function smppOptionsFromConfig(bearer: Config['bearer'], log: Logger, journal?: SmppJournal): SmppBearerOptions {
   const s = bearer.smpp;
   return {
     host: s.host,
@@ -78,13 +85,8 @@ export function smppOptionsFromConfig(bearer: Config['bearer'], log: Logger): Sm
     defaultAlphabet: s.defaultAlphabet,
     statusReports: bearer.statusReports,
     log,
+    journal,
   };
-}
-
-interface Progress {
-  ref: number;
-  ids: (string | undefined)[];
-  at: number;
 }
 
 const ESME_RTHROTTLED = 0x58;
@@ -104,7 +106,8 @@ export function smppAddressOf(s: string): SmppAddress {
 
 export class SmppBearer extends EventEmitter implements Bearer {
   readonly name = 'smpp';
-  private readonly o: Required<Omit<SmppBearerOptions, 'sourceTon' | 'sourceNpi' | 'log' | 'now'>>;
+  private readonly o: Required<Omit<SmppBearerOptions, 'sourceTon' | 'sourceNpi' | 'log' | 'now' | 'journal'>>;
+  private readonly journal: SmppJournal | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly via: string;
@@ -112,7 +115,8 @@ export class SmppBearer extends EventEmitter implements Bearer {
   private readonly pacer: Pacer;
   private readonly tracker = new ReceiptTracker();
   private readonly inbound: Inbound;
-  private readonly progress = new Map<string, Progress>();
+  /** Pushes being sent, or sent and awaiting receipts (or a retry after a crash): the journal's copy. */
+  private readonly pushes = new Map<string, SmppPushRecord>();
   private readonly reportListeners = new Set<(r: StatusReport) => void>();
   private readonly incomingListeners = new Set<(sms: IncomingSms) => Promise<void>>();
   private readonly keeper: LinkKeeper;
@@ -142,7 +146,9 @@ export class SmppBearer extends EventEmitter implements Bearer {
       defaultAlphabet: opts.defaultAlphabet ?? 'gsm7',
       statusReports: opts.statusReports ?? true,
       resumeWithinMs: opts.resumeWithinMs ?? 600_000,
+      receiptWindowMs: opts.receiptWindowMs ?? 3 * 86_400_000,
     };
+    this.journal = opts.journal;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ smsc: `${opts.host}:${opts.port}` });
     this.now = opts.now ?? Date.now;
     this.via = opts.systemId || `${opts.host}:${opts.port}`;
@@ -158,7 +164,11 @@ export class SmppBearer extends EventEmitter implements Bearer {
       log: this.log,
       now: this.now,
     });
-    this.sweepTimer = setInterval(() => void this.inbound.sweep(), Math.max(1000, Math.min(this.o.reassemblyTimeoutMs / 4, 30_000)));
+    this.restore();
+    this.sweepTimer = setInterval(() => {
+      void this.inbound.sweep();
+      this.prune();
+    }, Math.max(1000, Math.min(this.o.reassemblyTimeoutMs / 4, 30_000)));
     this.sweepTimer.unref?.();
     this.keeper = new LinkKeeper({
       host: this.o.host,
@@ -208,30 +218,35 @@ export class SmppBearer extends EventEmitter implements Bearer {
     const destination = smppAddressOf(job.to);
     if (destination.ton === 5) return { status: 'failed', reason: `"${job.to}" is not a phone number` };
     const total = binarySegmentCount(job.push.length, { portBits: 16, refBits: 8 });
-    let p = this.progress.get(job.id);
+    let p = this.pushes.get(job.id);
+    if (p && p.ids.length === total && p.ids.every((id) => id !== null)) {
+      // the SMSC took it all, and the relay did not hear so (a restart in between)
+      this.log.info({ job: job.id, segments: total }, 'push already accepted by the SMSC; not sent again');
+      return this.sent(p);
+    }
     if (p && (p.ids.length !== total || this.now() - p.at > this.o.resumeWithinMs)) {
-      this.tracker.forget(job.id);
+      this.forget(job.id);
       p = undefined;
     }
+    const receipts = this.o.statusReports && job.statusReport;
     if (!p) {
-      p = { ref: total > 1 ? this.takeRef() : 0, ids: new Array<string | undefined>(total).fill(undefined), at: this.now() };
-      this.progress.set(job.id, p);
-      this.trimProgress();
+      const none = new Array<null>(total).fill(null);
+      p = { ref: total > 1 ? this.takeRef() : 0, ids: [...none], states: receipts ? [...none] : null, at: this.now() };
+      this.pushes.set(job.id, p);
     }
     let parts: SmsSubmitTpdu[];
     try {
       parts = pushToSms(job.push, { destination: parseAddress(job.to), ref: p.ref, refBits: 8 });
     } catch (e) {
-      this.progress.delete(job.id);
+      this.forget(job.id);
       if (e instanceof CodecError) return { status: 'failed', reason: `the push cannot be cut into SMS: ${e.message}` };
       throw e;
     }
-    const receipts = this.o.statusReports && job.statusReport;
-    const resumed = p.ids.some((id) => id !== undefined);
-    if (resumed) this.log.info({ job: job.id, sent: p.ids.filter(Boolean).length, of: total }, 'resuming a half-sent push');
+    const resumed = p.ids.some((id) => id !== null);
+    if (resumed) this.log.info({ job: job.id, sent: p.ids.filter((id) => id !== null).length, of: total }, 'resuming a half-sent push');
 
     for (let i = 0; i < parts.length; i++) {
-      if (p.ids[i] !== undefined) continue;
+      if (p.ids[i] !== null) continue;
       const where = total > 1 ? ` (segment ${i + 1} of ${total})` : '';
       if (!(await this.pacer.turn(() => this.closing || link.closed))) return this.unavailable(where);
       let header: PduHeader;
@@ -249,7 +264,8 @@ export class SmppBearer extends EventEmitter implements Bearer {
         p.ids[i] = id;
         p.at = this.now();
         this.throttleLevel = 0;
-        if (receipts && id) this.reportOf(this.tracker.sent(job.id, i, total, id, this.now()));
+        if (!(await this.record(job.id, p))) return { status: 'retry', reason: `the journal could not record segment ${i + 1} of ${total}; it is resumed from there` };
+        if (p.states && id) await this.reportOf(this.tracker.sent(job.id, i, total, id, this.now()));
         continue;
       }
       const s = smppStatus(header.status);
@@ -262,11 +278,13 @@ export class SmppBearer extends EventEmitter implements Bearer {
         if (header.status === ESME_RINVBNDSTS) link.destroy(`the SMSC does not consider us bound (${s.name})`);
         return { status: 'retry', reason: what, retryAfterMs: s.retryAfterMs };
       }
-      this.progress.delete(job.id);
-      this.tracker.forget(job.id);
+      this.forget(job.id);
       return { status: 'failed', reason: what };
     }
-    this.progress.delete(job.id);
+    return this.sent(p);
+  }
+
+  private sent(p: SmppPushRecord): SubmitOutcome {
     const segments: SegmentReceipt[] = p.ids.map((id) => (id ? { reference: id, via: this.via } : { via: this.via }));
     return { status: 'sent', segments };
   }
@@ -306,11 +324,70 @@ export class SmppBearer extends EventEmitter implements Bearer {
     return this.nextRef;
   }
 
-  private trimProgress(): void {
-    for (const [id, p] of this.progress) {
-      if (this.progress.size <= 10_000 && this.now() - p.at <= this.o.resumeWithinMs) break;
-      this.progress.delete(id);
+  // ------------------------------------------------------------------ the journal
+
+  /** Writes a push's record; false (and a log line) when the store refused it. */
+  private async record(jobId: string, p: SmppPushRecord): Promise<boolean> {
+    if (!this.journal) return true;
+    try {
+      await this.journal.put(jobId, p);
+      return true;
+    } catch (err) {
+      this.log.error({ err, job: jobId }, 'SMPP journal write failed');
+      return false;
     }
+  }
+
+  /** Drops a push: sent again from scratch if it comes back, its receipts no longer awaited. */
+  private forget(jobId: string): void {
+    this.tracker.forget(jobId);
+    void this.unrecord(jobId);
+  }
+
+  /** Drops a push's record (its outcome is final; the tracker answers late receipts while it can). */
+  private async unrecord(jobId: string): Promise<void> {
+    if (!this.pushes.delete(jobId) || !this.journal) return;
+    await this.journal.remove(jobId).catch((err: unknown) => this.log.error({ err, job: jobId }, 'SMPP journal removal failed'));
+  }
+
+  /** Whether a push's record is of no more use: a half-sent push waited too long to be resumed,
+   *  a whole one was not retried by a crashed relay in time, or its receipts are not coming. */
+  private stale(p: SmppPushRecord, now: number): boolean {
+    const age = now - p.at;
+    if (p.states === null || p.ids.some((id) => id === null)) return age > this.o.resumeWithinMs;
+    return age > this.o.receiptWindowMs;
+  }
+
+  /** At start-up: what the journal says was sent, and whose receipts are awaited. */
+  private restore(): void {
+    if (!this.journal) return;
+    const now = this.now();
+    let kept = 0;
+    for (const [jobId, p] of this.journal.entries()) {
+      this.pushes.set(jobId, p);
+      if (this.stale(p, now)) {
+        this.forget(jobId);
+        continue;
+      }
+      if (p.states) this.tracker.restore(jobId, p.ids, p.states);
+      kept++;
+    }
+    this.capPushes();
+    if (kept) this.log.info({ pushes: kept }, 'SMPP pushes read back from the journal');
+  }
+
+  private prune(): void {
+    const now = this.now();
+    for (const [jobId, p] of this.pushes) if (this.stale(p, now)) this.forget(jobId);
+    this.capPushes();
+  }
+
+  /** Bounded like the tracker: past it, the pushes least recently changed are forgotten. */
+  private capPushes(): void {
+    if (this.pushes.size <= TRACKED_JOBS) return;
+    const oldest = [...this.pushes].sort((a, b) => a[1].at - b[1].at).slice(0, this.pushes.size - TRACKED_JOBS);
+    this.log.warn({ forgotten: oldest.length }, 'more SMPP pushes awaiting receipts than can be tracked; the oldest are forgotten');
+    for (const [jobId] of oldest) this.forget(jobId);
   }
 
   // ------------------------------------------------------------------ receiving
@@ -348,8 +425,14 @@ export class SmppBearer extends EventEmitter implements Bearer {
       return;
     }
     if (isReceipt(pdu.esmClass)) {
-      this.receipt(pdu);
-      answer(0);
+      // answered once recorded: an SMSC delivers an unanswered receipt again, after our restart too
+      this.receipt(pdu).then(
+        (ok) => answer(ok ? 0 : ESME_RSYSERR),
+        (err: unknown) => {
+          this.log.error({ err }, 'delivery receipt could not be handled');
+          answer(ESME_RSYSERR);
+        },
+      );
       return;
     }
     if ((pdu.esmClass & 0x3c) !== 0) {
@@ -361,19 +444,32 @@ export class SmppBearer extends EventEmitter implements Bearer {
     this.incoming(pdu, answer);
   }
 
-  private receipt(pdu: ShortMessagePdu): void {
+  /** Resolves false when the receipt could not be recorded (the SMSC is to deliver it again). */
+  private receipt(pdu: ShortMessagePdu): Promise<boolean> {
     const r = readReceipt(pdu);
     if (!r) {
       this.log.warn({ from: pdu.source.addr }, 'delivery receipt without a message id ignored');
-      return;
+      return Promise.resolve(true);
     }
     const out = this.tracker.receipt(r, this.now());
     this.log.info({ messageId: r.messageId, state: r.state, error: r.error, job: out.jobId, segment: out.segment }, out.jobId ? 'delivery receipt' : 'delivery receipt for no job we know yet (or sent before a restart)');
-    this.reportOf(out);
+    return this.reportOf(out);
   }
 
-  private reportOf(out: TrackOutcome | null): void {
-    if (!out?.report) return;
+  /**
+   * Keeps the journal's receipt states (a final outcome drops the record), then hands a new
+   * report to the listeners. False when the journal could not take it.
+   */
+  private async reportOf(out: TrackOutcome | null): Promise<boolean> {
+    let ok = true;
+    const p = out?.jobId ? this.pushes.get(out.jobId) : undefined;
+    if (out?.jobId && p?.states) {
+      p.states = this.tracker.statesOf(out.jobId) ?? p.states;
+      const final = out.report && out.report.status !== 'pending';
+      if (final && p.ids.every((id) => id !== null)) await this.unrecord(out.jobId);
+      else ok = await this.record(out.jobId, p);
+    }
+    if (!out?.report) return ok;
     for (const l of this.reportListeners) {
       try {
         l(out.report);
@@ -381,6 +477,7 @@ export class SmppBearer extends EventEmitter implements Bearer {
         this.log.error({ err }, 'status report listener failed');
       }
     }
+    return ok;
   }
 
   private incoming(pdu: ShortMessagePdu, answer: (status: number) => void): void {

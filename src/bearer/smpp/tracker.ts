@@ -7,7 +7,7 @@
 // id is unknown, the number it spells is tried, and used only if it names a single segment.
 // A receipt may also overtake the submit_sm_resp it is about (an SMSC that delivers locally can
 // write the receipt first): receipts for unknown ids wait a minute for their segment.
-// Kept in memory and bounded: receipts for jobs sent before a restart are only logged.
+// Kept in memory and bounded; the bearer's journal (journal.ts) restores it after a restart.
 import type { StatusReport } from '../../relay/bearer.js';
 import type { Receipt } from './receipt.js';
 
@@ -32,6 +32,9 @@ export interface TrackOutcome {
   segment: number | null;
 }
 
+/** Jobs whose receipts are still awaited, at most. */
+export const TRACKED_JOBS = 10_000;
+
 const HEX = /^[0-9a-f]+$/i;
 const DEC = /^[0-9]+$/;
 
@@ -54,7 +57,7 @@ export class ReceiptTracker {
   private readonly orphans = new Map<string, { r: Receipt; at: number }>();
 
   constructor(
-    private readonly maxJobs = 10_000,
+    private readonly maxJobs = TRACKED_JOBS,
     private readonly orphanMs = 60_000,
   ) {}
 
@@ -77,6 +80,29 @@ export class ReceiptTracker {
       this.jobs.set(jobId, job);
       this.evict();
     }
+    this.index(job, index, messageId);
+    return this.adopt(messageId, at);
+  }
+
+  /** A job read back from the journal: its accepted segments' ids and the states known so far. */
+  restore(jobId: string, ids: readonly (string | null)[], states: readonly (Receipt['status'] | null)[]): void {
+    this.forget(jobId);
+    const job: JobRecord = { jobId, ids: ids.map(() => undefined), states: states.map((s) => s ?? undefined), reported: null };
+    if (job.states.some((s) => s === 'failed')) job.reported = 'failed';
+    else if (job.states.every((s) => s === 'delivered')) job.reported = 'delivered';
+    this.jobs.set(jobId, job);
+    ids.forEach((id, i) => {
+      if (id) this.index(job, i, id);
+    });
+    this.evict();
+  }
+
+  /** The receipt state of each segment of a job (null: none yet), undefined for a job not tracked. */
+  statesOf(jobId: string): (Receipt['status'] | null)[] | undefined {
+    return this.jobs.get(jobId)?.states.map((s) => s ?? null);
+  }
+
+  private index(job: JobRecord, index: number, messageId: string): void {
     job.ids[index] = messageId;
     const ref = { job, index };
     this.exact.set(messageId.toLowerCase(), ref);
@@ -84,7 +110,6 @@ export class ReceiptTracker {
       const prior = this.byNumber.get(n);
       this.byNumber.set(n, prior === undefined || prior?.job === job ? ref : null);
     }
-    return this.adopt(messageId, at);
   }
 
   private adopt(messageId: string, at: number): TrackOutcome | null {
