@@ -28,6 +28,8 @@ const modem = z
     /** Identify the modem by IMEI: a re-plugged modem is found again under another ttyUSBn. */
     imei: z.string().regex(/^[0-9]{14,16}$/, { message: 'expected a 15-digit IMEI' }).optional(),
     pin: z.string().regex(/^[0-9]{4,8}$/, { message: 'expected a 4 to 8 digit SIM PIN' }).optional(),
+    /** The SIM's own number: the `to` of the SMS it receives (few SIMs know it themselves, +CNUM). */
+    msisdn: msisdn.optional(),
     vendor: z.enum(['auto', 'generic', 'huawei', 'simcom', 'quectel', 'sierra']).default('auto'),
     /** SMSC to use when the SIM has none or a wrong one ("+4790002100"). */
     smsc: z.string().regex(/^\+?[0-9]{3,20}$/).optional(),

@@ -44,6 +44,14 @@ describe('config', () => {
     expect(err!.message).toMatch(/^invalid configuration in \/etc\/mmsc\/mmsc\.yaml:\n {2}\/etc\/mmsc\/mmsc\.yaml:2: mm1\.port: expected number/);
   });
 
+  it('takes a modem SIM\'s own number, and names the key of a bad one', () => {
+    const good = parseConfig('bearer:\n  kind: modem\n  modems:\n    - { port: /dev/ttyUSB2, imei: "861234567890123", msisdn: "+4790001234" }\n', 'm.yaml');
+    expect(good.bearer.modems[0]).toMatchObject({ port: '/dev/ttyUSB2', msisdn: '+4790001234' });
+    expect(() => parseConfig('bearer:\n  modems:\n    - port: /dev/ttyUSB2\n      msisdn: my sim\n', 'm.yaml')).toThrow(
+      /m\.yaml:4: bearer\.modems\.0\.msisdn: expected an MSISDN such as \+15551234567/,
+    );
+  });
+
   it('reports YAML syntax errors with their line, and unreadable files', () => {
     expect(() => parseConfig('mm1:\n  port: [1,\n', 'x.yaml')).toThrow(/x\.yaml:\d+: \(top level\): YAML syntax/);
     expect(() => loadConfig('/nonexistent/mmsc.yaml')).toThrow(/\/nonexistent\/mmsc\.yaml: \(top level\): cannot read the file/);

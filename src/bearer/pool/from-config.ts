@@ -24,6 +24,7 @@ export function modemPoolFromConfig(config: Config, store: Store, log: Logger, t
     port: m.port,
     ...(m.imei ? { imei: m.imei } : {}),
     ...(m.pin ? { pin: m.pin } : {}),
+    ...(m.msisdn ? { msisdn: m.msisdn } : {}),
     ...(m.smsc ? { smsc: m.smsc } : {}),
     vendor: m.vendor,
     ratePerMinute: m.ratePerMinute,
