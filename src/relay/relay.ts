@@ -120,10 +120,13 @@ export class Relay {
     const payloads = data.length
       ? this.store.partsTx(() => data.forEach((bytes, i) => this.store.parts.putSync([id, i], Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))))
       : Promise.resolve();
+    // handled below, after the records' commit; until then a failure must not count as unhandled
+    payloads.catch(() => undefined);
     this.pendingParts.set(id, payloads);
+    const notStored = { status: 'Error-transient-failure', text: 'the message could not be stored; try again' } as const;
     let result: SubmitResult;
     try {
-      result = await this.store.tx((): SubmitResult => {
+      const records = this.store.tx((): SubmitResult => {
         const prior = this.store.idempotency.get([sender, tid]);
         if (prior && this.store.messages.get(prior.messageId)) {
           return { status: 'Ok', messageId: prior.messageId, duplicate: true, rejected: [] };
@@ -164,10 +167,9 @@ export class Relay {
           };
           this.store.tids.putSync(d.tid, [id, index]);
           this.store.tokens.putSync(d.token, [id, index]);
-          if (r.c.route.kind === 'reject') {
-            d = transition(d, 'rejected', now, { outcome: 'unroutable', nextAt: null }, r.c.route.reason);
-            d = this.report(msg, d, now);
-          }
+          // its delivery report is the scheduler's: it waits for the payloads' commit, and is
+          // never queued for a message taken back because they failed
+          if (r.c.route.kind === 'reject') d = transition(d, 'rejected', now, { outcome: 'unroutable', nextAt: now }, r.c.route.reason);
           this.store.putDelivery(d);
         });
         this.store.putIdempotency(sender, tid, { messageId: id, at: now }, now + this.cfg.relay.idempotencyWindow);
@@ -177,15 +179,25 @@ export class Relay {
         return { status: 'Ok', messageId: id, duplicate: false, rejected };
       });
       try {
+        result = await records;
+      } catch (e) {
+        this.log.error({ err: e, messageId: id }, 'message records could not be stored');
+        // the payloads' commit runs on: take them back before answering (recover() would, at start-up)
+        if (data.length) await payloads.then(() => this.store.dropParts(id, data.length)).catch(() => undefined);
+        return notStored;
+      }
+      try {
         await payloads;
       } catch (e) {
         if (result.status === 'Ok' && !result.duplicate) await this.store.tx(() => this.unaccept(id, sender, tid));
         this.log.error({ err: e, messageId: id }, 'message payloads could not be stored');
-        return { status: 'Error-transient-failure', text: 'the message could not be stored; try again' };
+        return notStored;
       }
       if (result.status === 'Ok' && result.duplicate) {
-        await this.pendingParts.get(result.messageId); // the first submission's payloads
         if (data.length) void this.store.dropParts(id, data.length).catch(() => undefined); // ours were not needed
+        // the first submission's payloads: if they failed, that message is being taken back
+        const first = this.pendingParts.get(result.messageId) ?? Promise.resolve();
+        if (!(await first.then(() => true, () => false))) return notStored;
       }
     } finally {
       this.pendingParts.delete(id);
@@ -201,7 +213,8 @@ export class Relay {
 
   /** Takes back an accepted message whose payloads failed (inside a transaction). */
   private unaccept(id: string, sender: string, tid: string): void {
-    if (this.store.idempotency.get([sender, tid])?.messageId === id) this.store.idempotency.removeSync([sender, tid]);
+    const rec = this.store.idempotency.get([sender, tid]);
+    if (rec?.messageId === id) this.store.removeIdempotency(sender, tid, rec.at + this.cfg.relay.idempotencyWindow);
     this.store.removeMessage(id);
   }
 
@@ -541,6 +554,11 @@ export class Relay {
       this.store.schedule.removeSync(key);
       return;
     }
+    if (msg.parts.length && this.pendingParts.has(msg.id) && !this.store.parts.doesExist([msg.id, msg.parts.length - 1])) {
+      // its payloads are still being committed (the records went first): act in a moment
+      this.store.putDelivery({ ...d, nextAt: now + 100 });
+      return;
+    }
     if (now >= msg.expiresAt && FETCHABLE.has(d.state)) {
       if (d.state === 'retrieved') this.finish(msg, d, 'acknowledged', now, {}, 'fetched, never confirmed');
       else this.finish(msg, d, 'expired', now, {}, 'never fetched');
@@ -573,11 +591,6 @@ export class Relay {
 
   /** Queues the (identical) notification and schedules the next re-notification. */
   private notify(msg: StoredMessage, d: Delivery, now: number): void {
-    if (msg.parts.length && this.pendingParts.has(msg.id) && !this.store.parts.doesExist([msg.id, msg.parts.length - 1])) {
-      // its payloads are still being committed (the records went first): notify in a moment
-      this.store.putDelivery({ ...d, nextAt: now + 100 });
-      return;
-    }
     let pdu = d.notification;
     if (!pdu) {
       const version = P.lowerVersion(d.version ?? this.phoneVersion(d.recipient), this.cfg.mmsc.mmsVersion);

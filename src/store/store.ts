@@ -237,6 +237,12 @@ export class Store {
     this.schedule.putSync([forgetAt, 'i', sender, tid], null);
   }
 
+  /** Takes back putIdempotency (same forgetAt). */
+  removeIdempotency(sender: string, tid: string, forgetAt: number): void {
+    this.idempotency.removeSync([sender, tid]);
+    this.schedule.removeSync([forgetAt, 'i', sender, tid]);
+  }
+
   /**
    * Removes a message, its deliveries and their lookups (its payloads live in the other
    * environment: dropParts(), or recover() finds them orphaned).

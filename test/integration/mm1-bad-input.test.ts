@@ -112,6 +112,46 @@ describe('MM1 bad input', () => {
     unchanged();
   });
 
+  it('answers transient-failure when the payloads cannot be stored, keeping nothing and queuing no report', async () => {
+    // a disk failure of the parts environment, injected at its one entry point
+    const store = t.mmsc.store as { partsTx: (fn: () => void) => Promise<unknown> };
+    const real = store.partsTx;
+    store.partsTx = () => Promise.reject(new Error('MDB_MAP_FULL: Environment mapsize limit reached'));
+    const mixed = ok({ transactionId: 'disk-1', to: ['+4793000002/TYPE=PLMN', '+4412345678/TYPE=PLMN'], deliveryReport: true });
+    let r;
+    try {
+      r = await new Phone(t.base, A).post(mixed);
+    } finally {
+      store.partsTx = real;
+    }
+    expect(r.pdu).toMatchObject({ transactionId: 'disk-1', responseStatus: 'Error-transient-failure', responseText: 'the message could not be stored; try again' });
+    logged(/message payloads could not be stored/);
+    await t.mmsc.relay.idle();
+    unchanged(); // in particular no delivery report for the unreachable recipient in the outbox
+
+    // the phone tries again: accepted, and the unreachable recipient reported once
+    const again = await new Phone(t.base, A).post(mixed);
+    expect(again.pdu?.responseStatus).toBe('Ok');
+    await t.mmsc.relay.idle();
+    const reports = [...t.mmsc.store.deliveriesOf(again.pdu!.messageId as string)].filter((d) => d.outcome === 'unroutable');
+    expect(reports).toHaveLength(1);
+    expect(reports[0].history.map((h) => h.note ?? '')).toContain('delivery report Unreachable queued');
+  });
+
+  it('answers transient-failure when the records cannot be committed, and drops the payloads already written', async () => {
+    const store = t.mmsc.store as { tx: <T>(fn: () => T) => Promise<T> };
+    const real = store.tx;
+    store.tx = () => {
+      store.tx = real; // only the submission's own commit fails
+      return Promise.reject(new Error('MDB_PANIC: Update of meta page failed or environment had fatal error'));
+    };
+    const r = await new Phone(t.base, A).post(ok({ transactionId: 'disk-2' }));
+    store.tx = real;
+    expect(r.pdu).toMatchObject({ transactionId: 'disk-2', responseStatus: 'Error-transient-failure' });
+    logged(/message records could not be stored/);
+    unchanged();
+  });
+
   it('refuses an address that is no address: format-corrupt', async () => {
     const r = await new Phone(t.base, A).post(ok({ transactionId: 'unk-2', to: ['not an address!'] }));
     expect(r.pdu).toMatchObject({ transactionId: 'unk-2', responseStatus: 'Error-permanent-message-format-corrupt' });

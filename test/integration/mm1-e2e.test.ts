@@ -257,6 +257,22 @@ describe('MM1 end to end on loopback', () => {
     expect(pushedPdu(dr!)).toMatchObject({ messageType: 'm-delivery-ind', status: 'Rejected' });
     expect((await new Phone(t.base, '+4790000030').get(ind.contentLocation as string)).pdu).toMatchObject({ retrieveStatus: 'Error-permanent-message-not-found' });
   });
+  it('reports an unreachable recipient as Unreachable once the message is stored, and delivers to the others', async () => {
+    const before = t.pushes.length;
+    const sent = await new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: 'mixed-1', mmsVersion: '1.2', from: { insertAddress: true }, to: ['+4790000031/TYPE=PLMN', '10.9.8.7/TYPE=IPv4'],
+      deliveryReport: true, contentType: { type: 'text/plain' }, body: new TextEncoder().encode('one of two'),
+    });
+    expect(sent.pdu).toMatchObject({ responseStatus: 'Ok' });
+    await t.mmsc.relay.idle();
+    const messageId = sent.pdu!.messageId as string;
+    const [local, far] = t.mmsc.store.deliveriesOf(messageId);
+    expect(local).toMatchObject({ recipient: '+4790000031/TYPE=PLMN', state: 'notified' });
+    expect(far).toMatchObject({ recipient: '10.9.8.7/TYPE=IPv4', state: 'reported', outcome: 'unroutable' });
+    const drs = t.pushes.slice(before).filter((p) => p.kind === 'delivery-report').map(pushedPdu);
+    expect(drs).toHaveLength(1);
+    expect(drs[0]).toMatchObject({ messageType: 'm-delivery-ind', messageId, to: ['10.9.8.7/TYPE=IPv4'], status: 'Unreachable' });
+  });
 });
 
 describe('tshark reads what the MMSC produced', () => {
