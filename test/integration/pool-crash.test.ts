@@ -4,13 +4,14 @@
 // in the virtual network: no queued SMS is lost (every message arrives whole), and no segment
 // whose +CMGS answer was recorded before a kill is sent again; at most the one segment in the
 // air at each kill (written, unanswered) goes twice, which the phone's reassembly ignores.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmissionRecord } from '../../src/bearer/simulator/index.js';
 import { Store } from '../../src/store/store.js';
+import { startChild, type ChildRun } from '../support/child.js';
 import { PoolLab, tidOf } from '../support/pool-lab.js';
 
 const CHILD = join(import.meta.dirname, '../support/pool-child.ts');
@@ -24,13 +25,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(args: object): { proc: ChildProcess; exited: Promise<number | null>; out: string[] } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const out: string[] = [];
-  proc.stdout!.on('data', (c: Buffer) => out.push(...c.toString().split('\n').filter(Boolean)));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  child = proc;
-  return { proc, exited, out };
+function start(args: object): ChildRun {
+  const run = startChild(CHILD, args);
+  child = run.proc;
+  return run;
 }
 
 /** Segments recorded as confirmed in the store, as "job/seq". */

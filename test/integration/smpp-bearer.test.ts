@@ -9,7 +9,7 @@ import { SmppBearer, type SmppBearerOptions } from '../../src/bearer/smpp/index.
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
 import { decodePush, encodePush } from '../../src/codec/wsp/index.js';
 import type { PushJob, SubmitOutcome } from '../../src/relay/bearer.js';
-import { ScriptedSmsc, type Submitted } from '../support/smpp-smsc.js';
+import { ScriptedSmsc, concatOf, type Submitted } from '../support/smpp-smsc.js';
 
 const MMS = 'application/vnd.wap.mms-message';
 
@@ -46,11 +46,7 @@ async function smscAndBearer(over: Partial<SmppBearerOptions> = {}, smscOpts = {
 /** The WAP push carried by submit_sm PDUs, put back together by their concatenation IE. */
 function reassemble(subs: Submitted[]): Buffer {
   const bySeq = new Map<number, Buffer>();
-  for (const s of subs) {
-    const udh = s.udh!;
-    const concat = udh.indexOf(Buffer.from([0x00, 0x03]), 1);
-    bySeq.set(concat > 0 ? udh[concat + 4] : 1, s.payload);
-  }
+  for (const s of subs) bySeq.set(concatOf(s)?.seq ?? 1, s.payload);
   return Buffer.concat([...bySeq.keys()].sort((a, b) => a - b).map((k) => bySeq.get(k)!));
 }
 

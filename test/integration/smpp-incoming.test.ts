@@ -7,7 +7,7 @@ import smpp, { type PDU } from 'smpp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmppBearer, type SmppBearerOptions } from '../../src/bearer/smpp/index.js';
 import type { IncomingSms, StatusReport } from '../../src/relay/bearer.js';
-import { ScriptedSmsc } from '../support/smpp-smsc.js';
+import { ScriptedSmsc, receiptText } from '../support/smpp-smsc.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -45,8 +45,6 @@ async function rig(over: Partial<SmppBearerOptions> = {}, smscOpts: ConstructorP
 const push = (n: number): Uint8Array => new Uint8Array(n).fill(0x42);
 const job = (id: string, size: number) => ({ id, kind: 'notification' as const, to: '+4790000002', push: push(size), attempt: 1, statusReport: true });
 
-const receiptText = (id: string, stat: string, err = '000'): Buffer =>
-  Buffer.from(`id:${id} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:2611221830 done date:2611221831 stat:${stat} err:${err} text:`, 'latin1');
 
 /** A deliver_sm of text from a phone. */
 const mo = (over: Record<string, unknown>): Record<string, unknown> => ({ source_addr: '4790000001', destination_addr: '4790000000', ...over });

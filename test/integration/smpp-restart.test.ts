@@ -4,15 +4,16 @@
 // half-sent push is resumed under the same concatenation reference, a push it took whole is
 // reported sent without a new submit_sm), and a receipt that comes after the restart still
 // finds its push, with the states of its segments recorded before the kill.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SmppBearer, storeJournal } from '../../src/bearer/smpp/index.js';
 import { Store } from '../../src/store/store.js';
+import { startChild, type ChildRun } from '../support/child.js';
 import { pushOf } from '../support/smpp-child.js';
-import { ScriptedSmsc, type Submitted } from '../support/smpp-smsc.js';
+import { ScriptedSmsc, concatOf, receiptText, type Submitted } from '../support/smpp-smsc.js';
 
 const CHILD = join(import.meta.dirname, '../support/smpp-child.ts');
 
@@ -29,47 +30,20 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  proc: ChildProcess;
-  exited: Promise<number | null>;
-  out: string[];
-  until(prefix: string, timeoutMs?: number): Promise<string>;
+function start(jobs: { id: string; size: number; statusReport: boolean }[], linger = false): ChildRun {
+  const run = startChild(CHILD, { store: join(dir, 'store'), port: smsc.port, jobs, linger });
+  children.push(run.proc);
+  return run;
 }
 
-function start(jobs: { id: string; size: number; statusReport: boolean }[], linger = false): Run {
-  const args = { store: join(dir, 'store'), port: smsc.port, jobs, linger };
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(proc);
-  const out: string[] = [];
-  proc.stdout!.on('data', (c: Buffer) => out.push(...c.toString().split('\n').filter(Boolean)));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  const until = async (prefix: string, timeoutMs = 10_000): Promise<string> => {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const line = out.find((l) => l.startsWith(prefix));
-      if (line) return line;
-      if (Date.now() > end) throw new Error(`child: no "${prefix}" line; it printed ${JSON.stringify(out)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { proc, exited, out, until };
-}
-
-async function kill(run: Run): Promise<void> {
+async function kill(run: ChildRun): Promise<void> {
   run.proc.kill('SIGKILL');
   expect(await run.exited).toBeNull();
   await smsc.until(() => smsc.sessions.size === 0, 5000, 'the killed bind to close');
 }
 
-/** Segment number (1-based) and concatenation reference of a submit_sm, from its UDH. */
-function concatOf(s: Submitted): { ref: number; seq: number } {
-  const udh = s.udh!;
-  const at = udh.indexOf(Buffer.from([0x00, 0x03]), 1);
-  return { ref: udh[at + 2], seq: udh[at + 4] };
-}
-
-const receiptText = (id: string, stat: string): Buffer =>
-  Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2611221830 done date:2611221831 stat:${stat} err:000 text:`, 'latin1');
+/** Segment number and concatenation reference of a submit_sm of a long push. */
+const concat = (s: Submitted): { ref: number; seq: number } => concatOf(s)!;
 
 describe('an SMPP bearer killed mid-push', () => {
   it('resumes a half-sent push after the restart without submitting an accepted segment again', async () => {
@@ -82,15 +56,15 @@ describe('an SMPP bearer killed mid-push', () => {
     };
     expect(await first.exited).toBeNull();
     await smsc.until(() => smsc.sessions.size === 0, 5000, 'the killed bind to close');
-    expect(smsc.submits.map((s) => concatOf(s).seq)).toEqual([1, 2, 3]);
+    expect(smsc.submits.map((s) => concat(s).seq)).toEqual([1, 2, 3]);
 
     smsc.onSubmit = () => ({ status: 0 });
     const second = start(jobs);
     expect(await second.exited).toBe(0);
     expect(second.out.at(-1)).toBe('DONE');
     // only the unanswered segment again, under the first run's reference
-    expect(smsc.submits.map((s) => concatOf(s).seq)).toEqual([1, 2, 3, 3]);
-    expect(new Set(smsc.submits.map((s) => concatOf(s).ref)).size).toBe(1);
+    expect(smsc.submits.map((s) => concat(s).seq)).toEqual([1, 2, 3, 3]);
+    expect(new Set(smsc.submits.map((s) => concat(s).ref)).size).toBe(1);
     const accepted = [smsc.submits[0], smsc.submits[1], smsc.submits[3]];
     const sent = JSON.parse((await second.until('SENT n-half.0')).split(' ')[2]) as { reference: string }[];
     expect(sent.map((s) => s.reference)).toEqual(accepted.map((s) => s.messageId));
@@ -157,8 +131,8 @@ describe('the SMPP journal at start-up', () => {
       expect(store.smppPushes.get('n-old.0')).toBeUndefined();
       expect((await b.submit({ ...job, attempt: 2 })).status).toBe('sent');
       const again = smsc.submits.slice(2);
-      expect(again.map((s) => concatOf(s).seq)).toEqual([1, 2, 3]);
-      expect(concatOf(again[0]).ref).not.toBe(concatOf(smsc.submits[0]).ref);
+      expect(again.map((s) => concat(s).seq)).toEqual([1, 2, 3]);
+      expect(concat(again[0]).ref).not.toBe(concat(smsc.submits[0]).ref);
     } finally {
       await b.close();
       await store.close();

@@ -54,6 +54,17 @@ export function shortMessageOfFrame(raw: Buffer): Buffer {
   return raw.subarray(p + 1, p + 1 + len);
 }
 
+/** Concatenation reference, part count and part number (1-based) of a submit_sm, from its UDH; null without one. */
+export function concatOf(s: Submitted): { ref: number; total: number; seq: number } | null {
+  const udh = s.udh;
+  const at = udh ? udh.indexOf(Buffer.from([0x00, 0x03]), 1) : -1;
+  return udh && at > 0 ? { ref: udh[at + 2], total: udh[at + 3], seq: udh[at + 4] } : null;
+}
+
+/** A delivery receipt's text in the form of SMPP 3.4 Appendix B. */
+export const receiptText = (id: string, stat: string, err = '000'): Buffer =>
+  Buffer.from(`id:${id} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:2611221830 done date:2611221831 stat:${stat} err:${err} text:`, 'latin1');
+
 export class ScriptedSmsc {
   readonly server: Server;
   port = 0;
