@@ -5,6 +5,7 @@ import { LoopbackBearer } from './bearer/loopback.js';
 import { modemPoolFromConfig, SimulatorBearer } from './bearer/pool/from-config.js';
 import { SmppBearer, smppOptionsFromConfig, storeJournal } from './bearer/smpp/index.js';
 import type { Config } from './config/schema.js';
+import { Health, HEALTH_META_KEY } from './health.js';
 import { Mm1Server } from './mm1/server.js';
 import type { Bearer } from './relay/bearer.js';
 import { Relay } from './relay/relay.js';
@@ -16,6 +17,8 @@ export interface Mmsc {
   relay: Relay;
   mm1: Mm1Server;
   bearer: Bearer;
+  /** The box's conditions (store, clock, ...): logged at each change, in metrics, read by `mmsc doctor`. */
+  health: Health;
   /** Graceful stop: no new requests, in-flight ones answered, pushes settled, LMDB closed. */
   close(): Promise<void>;
 }
@@ -46,7 +49,9 @@ export function createBearer(config: Config, log: Logger, store?: Store): Bearer
 
 export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> {
   const log = o.log;
+  const health = new Health(log.child({ iface: 'health' }), undefined, o.now);
   const store = new Store({ path: config.store.path, mapSizeMiB: config.store.mapSizeMiB });
+  persistHealth(health, store, log);
   const recovered = await store.recover();
   if (recovered.incomplete.length || recovered.orphanParts) {
     log.warn({ ...recovered }, 'settled an unclean stop: submissions never acknowledged removed (their phones re-send), orphan payloads dropped');
@@ -70,6 +75,7 @@ export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> 
     relay,
     mm1,
     bearer,
+    health,
     close() {
       closing ??= (async () => {
         await mm1.close();
@@ -81,4 +87,38 @@ export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> 
       return closing;
     },
   };
+}
+
+/**
+ * Keeps the health snapshot in the store's meta for `mmsc doctor` (a separate process reading
+ * the store). Best effort and coalesced: a write that fails (a full disk is one of the
+ * conditions) is retried with the next change, never allowed to fail anything else.
+ */
+function persistHealth(health: Health, store: Store, log: Logger): void {
+  let writing = false;
+  let again = false;
+  const write = (): void => {
+    if (writing) {
+      again = true;
+      return;
+    }
+    writing = true;
+    let put: Promise<unknown>;
+    try {
+      put = store.meta.put(HEALTH_META_KEY, health.snapshot());
+    } catch (e) {
+      put = Promise.reject(e); // the store is closed
+    }
+    put.then(
+      () => undefined,
+      (e: unknown) => log.debug({ err: e }, 'health snapshot not written'),
+    ).finally(() => {
+      writing = false;
+      if (again) {
+        again = false;
+        write();
+      }
+    });
+  };
+  health.onChange(write);
 }

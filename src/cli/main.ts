@@ -118,6 +118,16 @@ program
   });
 
 program
+  .command('doctor')
+  .description('what is wrong with this box and how to fix it (exit 1 when something is)')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .option('--json', 'print JSON', false)
+  .action(async (opts: { config?: string; json: boolean }) => {
+    const { doctorCommand } = await import('./doctor.js');
+    process.exitCode = await doctorCommand(opts);
+  });
+
+program
   .command('demo')
   .description('one MMS from phone A to phone B through an MMSC and the simulated modems, step by step')
   .option('-c, --config <file>', 'YAML configuration file (its simulator and relay settings are used; the store is a temporary one)')

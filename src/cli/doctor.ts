@@ -1,0 +1,76 @@
+// `mmsc doctor`: what is wrong with this box and how to fix it. Reads the configuration and,
+// read-only like `mmsc modems`, the conditions the running server recorded in the store
+// (src/health.ts). Exit status 0 when everything is ok, 1 when something is not, 2 when the
+// configuration itself is bad.
+import { existsSync } from 'node:fs';
+import { HEALTH_META_KEY, type HealthSnapshot } from '../health.js';
+import { Store } from '../store/store.js';
+import { configOrReport } from './load-config.js';
+
+export interface DoctorOptions {
+  config?: string;
+  json?: boolean;
+  out?: (text: string) => void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface DoctorFinding {
+  check: string;
+  level: 'ok' | 'degraded' | 'failed';
+  detail: string;
+}
+
+/** The findings of every check, in the order printed. */
+export async function diagnose(configFile?: string): Promise<DoctorFinding[] | undefined> {
+  const config = configOrReport(configFile);
+  if (!config) return undefined;
+  const findings: DoctorFinding[] = [{ check: 'config', level: 'ok', detail: configFile ? `${configFile} is valid` : 'built-in defaults' }];
+  const path = config.store.path;
+  if (!existsSync(path)) {
+    findings.push({ check: 'store', level: 'failed', detail: `no store at ${path}: the server has not run with this configuration` });
+    return findings;
+  }
+  let store: Store;
+  try {
+    store = new Store({ path, mapSizeMiB: config.store.mapSizeMiB, readOnly: true });
+  } catch (e) {
+    findings.push({ check: 'store', level: 'failed', detail: `the store at ${path} cannot be opened: ${(e as Error).message}` });
+    return findings;
+  }
+  try {
+    const snap = store.meta.get(HEALTH_META_KEY) as HealthSnapshot | undefined;
+    if (!snap) {
+      findings.push({ check: 'server', level: 'degraded', detail: `no conditions recorded in ${path} yet (start the server: mmsc serve)` });
+    } else {
+      const running = alive(snap.pid);
+      findings.push({
+        check: 'server',
+        level: running ? 'ok' : 'degraded',
+        detail: running ? `running (pid ${snap.pid}), conditions recorded ${iso(snap.writtenAt)}` : `not running; its last conditions (recorded ${iso(snap.writtenAt)}) follow`,
+      });
+      for (const c of snap.conditions) findings.push({ check: c.name, level: c.level, detail: `${c.detail} (since ${iso(c.since)})` });
+    }
+  } finally {
+    await store.close();
+  }
+  return findings;
+}
+
+export async function doctorCommand(o: DoctorOptions): Promise<number> {
+  const out = o.out ?? ((t: string) => void process.stdout.write(t));
+  const findings = await diagnose(o.config);
+  if (!findings) return 2;
+  if (o.json) out(`${JSON.stringify(findings, null, 2)}\n`);
+  else for (const f of findings) out(`${f.level === 'ok' ? 'ok  ' : f.level === 'degraded' ? 'WARN' : 'FAIL'}  ${f.check.padEnd(8)}  ${f.detail}\n`);
+  return findings.every((f) => f.level === 'ok') ? 0 : 1;
+}
