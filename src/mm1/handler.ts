@@ -132,6 +132,11 @@ export class Mm1Handler {
     return text(info.method === 'GET' || info.method === 'HEAD' ? 404 : 405, 'not an MM1 resource');
   }
 
+  /** Writes the log counts still pending and stops their timer (for the transport's close()). */
+  close(): void {
+    this.digest.close();
+  }
+
   internal(info: RequestInfo, e: unknown): Reply {
     this.log.error({ peer: info.peer, err: e }, 'MM1 request failed');
     return text(500, 'internal error, try again');
