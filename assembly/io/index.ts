@@ -58,6 +58,8 @@ let tabRows: u32 = 0;
 
 export function tableReset(): void { tabRows = 0; }
 export function tableRows(): u32 { return tabRows; }
+/** Drops the rows appended after the first n (a reader that walks a field without keeping it). */
+export function tableTruncate(n: u32): void { if (n < tabRows) tabRows = n; }
 
 /** Appends one row; returns its index. Fails with ERR_LIMIT when the table is full. */
 export function row(w0: i32, w1: i32, w2: i32, w3: i32, w4: i32, w5: i32, w6: i32, w7: i32): u32 {

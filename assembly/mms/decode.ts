@@ -1,14 +1,14 @@
 // MMS PDU decode: one call walks the header fields, the content type and the body (multipart
 // entries, nested multiparts, PDUs carried in m-mbox-upload-req / m-mbox-view-conf bodies)
 // and leaves the result as table rows (grammar in ../shared/mms-table.ts).
-import { at, begin, fail, peek, pos, row, rowSet, seek, tableRows, take } from "../io";
+import { at, begin, fail, peek, pos, row, rowSet, seek, tableRows, tableTruncate, take } from "../io";
 import {
   ERR_BAD_TYPE, ERR_BAD_VALUE, ERR_LIMIT, ERR_MISSING, ERR_TRUNCATED, FIELD_MMS_APP_HEADER,
   FIELD_MMS_HEADER, FIELD_MMS_HEADER_COUNT, FIELD_MMS_MESSAGE_TYPE, FIELD_MMS_RECIPIENTS,
   FIELD_WSP_NESTING,
 } from "../shared/codes";
 import {
-  DF_HEADERS_ONLY, DF_NESTED, K_OCTET, MAX_DEPTH, MAX_MMS_HEADERS, MAX_RECIPIENTS, NEST_NONE, NEST_PDU,
+  DF_HEADERS_ONLY, DF_LEADING, DF_NESTED, K_OCTET, MAX_DEPTH, MAX_MMS_HEADERS, MAX_RECIPIENTS, NEST_NONE, NEST_PDU,
   R_APP_HEADER, R_BODY, R_MMS_HEADER, R_PDU, R_PDU_END,
 } from "../shared/mms-table";
 import { ctIsMms, ctIsMultipart } from "../wsp/content-type";
@@ -49,25 +49,31 @@ export function decodePdu(until: u32, depth: u32, flags: u32): void {
 
   let headers: u32 = 1;
   let version = false;
+  let tid = false;
   let contentType = false;
+  const leading = (flags & DF_LEADING) != 0;
   while (pos() < until) {
+    if (leading && tid && version) break;
     const h = pos();
     const b = at(h);
     if (b < 0x20 && onlyControlOctets(h, until)) { // trailing padding: NULs (Nokia C6), a
       seek(until); //                                  newline (two Czech operators' notifications)
       break;
     }
-    if (headers == MAX_MMS_HEADERS) fail(ERR_LIMIT, <i32>h, FIELD_MMS_HEADER_COUNT, MAX_MMS_HEADERS);
+    if (!leading && headers == MAX_MMS_HEADERS) fail(ERR_LIMIT, <i32>h, FIELD_MMS_HEADER_COUNT, MAX_MMS_HEADERS);
     headers++;
+    const rows = tableRows();
     if (b >= 0x80) {
       seek(h + 1);
       const code = b & 0x7f;
       if (code == 0x0d) version = true;
-      else if (code == 0x01 || code == 0x02 || code == 0x17) {
+      else if (code == 0x18) tid = true;
+      else if (!leading && (code == 0x01 || code == 0x02 || code == 0x17)) {
         if (recipients == MAX_RECIPIENTS) fail(ERR_LIMIT, <i32>h, FIELD_MMS_RECIPIENTS, MAX_RECIPIENTS);
         recipients++;
       }
       decodeMmsHeader(code, mt, h);
+      if (leading && code != 0x0d && code != 0x18) tableTruncate(rows); // walked over, not kept
       if (code == 0x04) { // Content-Type is the last header: the body follows
         contentType = true;
         break;
@@ -77,14 +83,14 @@ export function decodePdu(until: u32, depth: u32, flags: u32): void {
       const nameOff = txtOff;
       const nameLen = txtLen;
       readText(FIELD_MMS_APP_HEADER);
-      row(R_APP_HEADER, 0, 0, <i32>nameOff, <i32>nameLen, <i32>txtOff, <i32>txtLen, <i32>txtFlags);
+      if (!leading) row(R_APP_HEADER, 0, 0, <i32>nameOff, <i32>nameLen, <i32>txtOff, <i32>txtLen, <i32>txtFlags);
     } else {
       fail(ERR_BAD_VALUE, <i32>h, FIELD_MMS_HEADER_COUNT, <i32>b);
     }
   }
-  if (!version) fail(ERR_MISSING, <i32>pos(), FIELD_MMS_HEADER + 0x0d);
+  if (!version && !leading) fail(ERR_MISSING, <i32>pos(), FIELD_MMS_HEADER + 0x0d);
 
-  if (contentType && (flags & DF_HEADERS_ONLY) == 0) {
+  if (contentType && (flags & (DF_HEADERS_ONLY | DF_LEADING)) == 0) {
     const bodyStart = pos();
     const bodyLen = until - bodyStart;
     if (ctIsMultipart()) {

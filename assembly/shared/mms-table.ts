@@ -71,6 +71,10 @@ export const NEST_PDU = 2; //       a PDU follows (R_PDU ... R_PDU_END)
 export const DF_NESTED = 1; //       decode nested multiparts and MMS PDUs carried in bodies
 export const DF_NO_TID = 2; //       push: connection-oriented form (no TID octet)
 export const DF_HEADERS_ONLY = 4; // MMS: stop after the header fields (the body is not read)
+// MMS: keep only X-Mms-Message-Type, X-Mms-Transaction-Id and X-Mms-MMS-Version, stop once the
+// last two are read (or at Content-Type / the end), apply no limit to the fields walked over and
+// require no version: what a refusal needs to be answered in MMS terms (m-send.conf).
+export const DF_LEADING = 8;
 
 // ---- limits, all in one place ----
 // Chosen so that a 64 KiB input can never make a decode allocate more than 1 MiB (WASM table

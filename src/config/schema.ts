@@ -86,6 +86,31 @@ export const ConfigSchema = z
           })
           .strict()
           .prefault({}),
+        retrieval: z
+          .object({
+            /**
+             * Refuse a fetch (and a confirmation) by a phone that a trusted header identifies as
+             * someone other than the recipient. A static-map identity can be stale: its mismatch
+             * is only logged. Either way a stranger's fetch never counts as the recipient's.
+             */
+            recipientOnly: z.boolean().default(true),
+            /** Retrieval URLs with an unknown token, per client (its MSISDN, else its address; IPv6 by /64): a token bucket against guessing. */
+            unknownTokens: z
+              .object({
+                /** Unknown tokens a client may try in a row. */
+                burst: z.number().int().min(1).default(10),
+                /** Tries given back per minute. */
+                perMinute: z.number().positive().default(10),
+                /** Clients remembered at once (a memory bound): the least recently seen are forgotten first. */
+                maxClients: z.number().int().min(1).default(10_000),
+              })
+              .strict()
+              .prefault({}),
+            /** Unknown tokens and ignored identity headers are logged once per client per interval, with a count (a scan must not flood the SD card). */
+            logInterval: duration('1m'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -30,6 +30,33 @@ export function plmn(msisdn: string): string {
   return `${msisdn}/TYPE=PLMN`;
 }
 
+/** Whether an MSISDN (as identified on MM1) and a recipient address are the same phone. */
+export function sameNumber(msisdn: string, address: string, p: AddressPolicy): boolean {
+  const a = normaliseNumber(msisdn.replace(/\/TYPE=PLMN$/i, ''), p);
+  const b = normaliseNumber(address.replace(/\/TYPE=PLMN$/i, ''), p);
+  return a !== undefined && a === b;
+}
+
+/**
+ * An address as recipients see it in To/Cc: phone numbers in one international form
+ * ("+4712345678/TYPE=PLMN", national ones completed with the country code) so that every
+ * member of a group thread sees the same numbers and replies thread together; anything else
+ * (e-mail, IP, short codes that are no number) exactly as it was sent.
+ */
+export function displayAddress(value: EncodedString, p: AddressPolicy): EncodedString {
+  const a = parseAddress(value);
+  if (a.kind === 'phone') {
+    const n = normaliseNumber(a.number, p);
+    return n ? plmn(n) : value;
+  }
+  if (a.kind === 'shortcode') {
+    // a number written without /TYPE=PLMN: typed when it turns out international, a short code stays one
+    const n = normaliseNumber(a.code, p);
+    return n?.startsWith('+') ? plmn(n) : value;
+  }
+  return value;
+}
+
 /** Canonical form and route of an address from a PDU. */
 export function classify(value: EncodedString, p: AddressPolicy): Classified {
   const a = parseAddress(value);

@@ -4,6 +4,7 @@
 import { encodeMms, type EncodedString, type MmsPart, type MmsPdu, type ReadStatus, type Status } from '../codec/mms/index.js';
 import { encodePush } from '../codec/wsp/index.js';
 import type { Delivery, StoredMessage } from '../store/types.js';
+import { displayAddress, type AddressPolicy } from './address.js';
 
 /** Versions as "major.minor" strings; the lower of two. */
 export function lowerVersion(a: string | undefined, b: string): string {
@@ -74,12 +75,16 @@ export function readOrig(msg: StoredMessage, reader: string, status: ReadStatus,
 /** Headers a recipient never sees in m-retrieve.conf (Bcc; submission-only fields). */
 const SUBMISSION_ONLY = new Set(['bcc', 'expiry', 'deliveryTime', 'senderVisibility', 'store', 'mmState', 'mmFlags', 'transactionId', 'messageType', 'mmsVersion', 'from', 'contentType', 'parts', 'body', 'date', 'messageId']);
 
-/** m-retrieve.conf for one recipient, with the stored parts. */
+/**
+ * m-retrieve.conf for one recipient, with the stored parts. To and Cc list every number in one
+ * international form (`policy`), the same for each recipient: group threads are keyed on them.
+ */
 export function retrieveConf(
   msg: StoredMessage,
   version: string,
   parts: { data: Uint8Array }[],
-  ackTid?: string,
+  ackTid: string | undefined,
+  policy: AddressPolicy,
 ): Uint8Array {
   const h = msg.headers as Partial<MmsPdu> & Record<string, unknown>;
   const pdu: MmsPdu = { messageType: 'm-retrieve-conf' };
@@ -92,6 +97,8 @@ export function retrieveConf(
   for (const [k, v] of Object.entries(h)) {
     if (!SUBMISSION_ONLY.has(k) && v !== undefined) rec[k] = v;
   }
+  if (h.to) pdu.to = h.to.map((a) => displayAddress(a, policy));
+  if (h.cc) pdu.cc = h.cc.map((a) => displayAddress(a, policy));
   pdu.contentType = h.contentType ?? { type: 'application/vnd.wap.multipart.mixed' };
   if (msg.multipart || msg.parts.length !== 1 || isMultipart(pdu.contentType.type)) {
     pdu.parts = msg.parts.map((p, i) => ({ ...(p.headers as object), contentType: p.contentType, data: parts[i].data }) as MmsPart);
@@ -106,7 +113,7 @@ function isMultipart(type: string): boolean {
 }
 
 /** m-retrieve.conf telling a phone its message is gone (HTTP 200, with a text body for 1.0 phones). */
-export function retrieveError(version: string, now: number, status: 'Error-permanent-message-not-found' | 'Error-transient-failure', text: string): Uint8Array {
+export function retrieveError(version: string, now: number, status: 'Error-permanent-message-not-found' | 'Error-permanent-service-denied' | 'Error-transient-failure', text: string): Uint8Array {
   return encodeMms({
     messageType: 'm-retrieve-conf',
     mmsVersion: version,

@@ -9,7 +9,7 @@ import { encodeMms } from '../codec/mms/index.js';
 import type { Config } from '../config/schema.js';
 import type { ScheduleKey, Store } from '../store/store.js';
 import type { AddressField, Delivery, DeliveryKey, OutboxItem, OutboxKind, PartMeta, StoredMessage } from '../store/types.js';
-import { classify, normaliseNumber, type AddressPolicy } from './address.js';
+import { classify, normaliseNumber, plmn, sameNumber, type AddressPolicy } from './address.js';
 import type { Bearer, IncomingSms, StatusReport } from './bearer.js';
 import { newMessageId, newTid, newToken } from './ids.js';
 import * as P from './pdus.js';
@@ -35,11 +35,32 @@ export interface SubmitRequest {
 
 export type SubmitResult =
   | { status: 'Ok'; messageId: string; duplicate: boolean; rejected: { address: string; reason: string }[] }
-  | { status: 'Error-permanent-message-format-corrupt' | 'Error-permanent-failure' | 'Error-permanent-sending-address-unresolved' | 'Error-transient-failure'; text: string };
+  | { status: 'Error-permanent-message-format-corrupt' | 'Error-permanent-content-not-accepted' | 'Error-permanent-failure' | 'Error-permanent-sending-address-unresolved' | 'Error-transient-failure'; text: string };
+
+/**
+ * The phone behind a fetch or a confirmation, as the ingress identified it. One that is not the
+ * recipient never has its fetch counted as the recipient's retrieval; with `refuse` it is
+ * refused outright (fetch and confirmation). Without `refuse` (an identity that may be stale,
+ * or mm1.retrieval.recipientOnly off) its confirmation still counts: the phone holds the
+ * notification's TID.
+ */
+export interface Requester {
+  msisdn: string;
+  refuse: boolean;
+}
 
 export type RetrieveResult =
-  | { found: true; pdu: Uint8Array; messageId: string; delivery: DeliveryKey }
-  | { found: false; pdu: Uint8Array; reason: string };
+  | { found: true; pdu: Uint8Array; messageId: string; delivery: DeliveryKey; recipient: string; counted: boolean; stranger: boolean }
+  | { found: false; pdu: Uint8Array; reason: string; unknown?: boolean; refused?: { recipient: string } };
+
+/** What became of an m-notifyresp.ind / m-acknowledge.ind. */
+export interface ConfirmResult {
+  changed: boolean;
+  /** The delivery's recipient, when the requester is someone else. */
+  stranger?: string;
+  /** Refused: a requester who is not the recipient, with `refuse`. */
+  refused?: boolean;
+}
 
 export class Relay {
   readonly store: Store;
@@ -89,7 +110,7 @@ export class Relay {
     const recipients: { field: AddressField; value: EncodedString }[] = [];
     for (const field of ['to', 'cc', 'bcc'] as const) for (const value of pdu[field] ?? []) recipients.push({ field, value });
     if (recipients.length === 0) return { status: 'Error-permanent-message-format-corrupt', text: 'no recipient (To, Cc or Bcc)' };
-    if (recipients.length > 100) return { status: 'Error-permanent-message-format-corrupt', text: `${recipients.length} recipients, at most 100` };
+    if (recipients.length > 100) return { status: 'Error-permanent-content-not-accepted', text: `${recipients.length} recipients, at most 100` };
 
     const senderNumber = normaliseNumber(req.sender, this.policy);
     if (!senderNumber) return { status: 'Error-permanent-sending-address-unresolved', text: `sender ${req.sender} is not a phone number` };
@@ -240,21 +261,28 @@ export class Relay {
   // ------------------------------------------------------------------ retrieval (GET)
 
   /** The m-retrieve.conf a GET would return, without counting it as a retrieval (HTTP HEAD). */
-  peek(token: string, phoneVersion?: string): Promise<RetrieveResult> {
-    return this.retrieve(token, phoneVersion, true);
+  peek(token: string, by?: Requester): Promise<RetrieveResult> {
+    return this.retrieve(token, { peek: true, by });
   }
 
-  async retrieve(token: string, phoneVersion?: string, peek = false): Promise<RetrieveResult> {
+  async retrieve(token: string, o: { phoneVersion?: string; peek?: boolean; by?: Requester } = {}): Promise<RetrieveResult> {
     const now = this.now();
     const ours = this.cfg.mmsc.mmsVersion;
     const d = this.store.deliveryByToken(token);
     const msg = d && this.store.messages.get(d.messageId);
-    const gone = (reason: string): RetrieveResult => ({
+    const gone = (reason: string): Extract<RetrieveResult, { found: false }> => ({
       found: false,
       reason,
-      pdu: P.retrieveError(P.lowerVersion(d?.version ?? phoneVersion, ours), now, 'Error-permanent-message-not-found', 'Message not found or expired'),
+      pdu: P.retrieveError(P.lowerVersion(d?.version ?? o.phoneVersion, ours), now, 'Error-permanent-message-not-found', 'Message not found or expired'),
     });
-    if (!d || !msg) return gone('unknown token');
+    if (!d || !msg) return { ...gone('unknown token'), unknown: true };
+    // checked before anything else, so a stranger learns nothing of the message's state
+    const stranger = o.by !== undefined && !sameNumber(o.by.msisdn, d.recipient, this.policy);
+    if (stranger && o.by?.refuse) {
+      const text = 'This message is for another subscriber';
+      return { found: false, reason: 'not the recipient', refused: { recipient: d.recipient }, pdu: P.retrieveError(P.lowerVersion(d.version ?? o.phoneVersion, ours), now, 'Error-permanent-service-denied', text) };
+    }
+    const peek = o.peek === true || stranger;
     const live = FETCHABLE.has(d.state) || ((d.state === 'acknowledged' || (d.state === 'reported' && d.outcome === 'acknowledged')) && now < msg.expiresAt);
     if (!live || now >= msg.expiresAt) return gone(`delivery is ${d.state}${d.outcome ? `/${d.outcome}` : ''}`);
     const parts: { data: Uint8Array }[] = [];
@@ -263,10 +291,10 @@ export class Relay {
       if (!data) return gone('content purged');
       parts.push({ data });
     }
-    const version = P.lowerVersion(d.version ?? phoneVersion, ours);
+    const version = P.lowerVersion(d.version ?? o.phoneVersion, ours);
     // Deferred retrieval: ask for an m-acknowledge.ind by giving the retrieve-conf a TID.
     const ackTid = d.state === 'deferred' ? (d.retrieveTid ?? this.uniqueTid()) : undefined;
-    const pdu = P.retrieveConf(msg, version, parts, ackTid);
+    const pdu = P.retrieveConf(msg, version, parts, ackTid, this.policy);
     if (!peek && FETCHABLE.has(d.state)) {
       await this.store.tx(() => {
         const cur = this.store.deliveries.get([d.messageId, d.index]);
@@ -281,20 +309,24 @@ export class Relay {
       });
       this.wake();
     }
-    this.log.info({ messageId: msg.id, recipient: d.recipient, version, bytes: pdu.length }, 'message retrieved');
-    return { found: true, pdu, messageId: msg.id, delivery: [d.messageId, d.index] };
+    const counted = !peek && FETCHABLE.has(d.state);
+    this.log.info({ messageId: msg.id, recipient: d.recipient, version, bytes: pdu.length, counted, by: o.by?.msisdn }, 'message retrieved');
+    return { found: true, pdu, messageId: msg.id, delivery: [d.messageId, d.index], recipient: d.recipient, counted, stranger };
   }
 
   // ------------------------------------------------------------------ phone confirmations
 
   /** m-notifyresp.ind: the answer to a notification (TID of the notification). */
-  async notifyResp(tid: string, status: Status | number, reportAllowed: boolean | undefined, version: string | undefined, from?: string): Promise<boolean> {
+  async notifyResp(tid: string, status: Status | number, reportAllowed: boolean | undefined, version: string | undefined, by?: Requester): Promise<ConfirmResult> {
     const now = this.now();
+    let stranger: string | undefined;
     const changed = await this.store.tx(() => {
       const d = this.store.deliveryByTid(tid);
       if (!d) return false;
       const msg = this.store.messages.get(d.messageId);
       if (!msg) return false;
+      stranger = this.stranger(d, by);
+      if (stranger && by?.refuse) return 'refused';
       const extra: Partial<Delivery> = { version: version ?? d.version, reportAllowed: reportAllowed ?? d.reportAllowed };
       this.rememberPhone(d, version, now);
       if (!FETCHABLE.has(d.state)) {
@@ -320,33 +352,47 @@ export class Relay {
       }
       return true;
     });
-    this.log.info({ tid, status, reportAllowed, version, from, changed }, 'm-notifyresp.ind');
-    if (changed) this.wake();
-    return changed;
+    this.log.info({ tid, status, reportAllowed, version, from: by?.msisdn, changed }, 'm-notifyresp.ind');
+    return this.confirmed(changed, stranger);
   }
 
   /** m-acknowledge.ind: TID of the retrieve-conf, or (mms-engine) of the notification. */
-  async acknowledge(tid: string, reportAllowed: boolean | undefined, version: string | undefined): Promise<boolean> {
+  async acknowledge(tid: string, reportAllowed: boolean | undefined, version: string | undefined, by?: Requester): Promise<ConfirmResult> {
     const now = this.now();
+    let stranger: string | undefined;
     const changed = await this.store.tx(() => {
       const d = this.store.deliveryByTid(tid);
       const msg = d && this.store.messages.get(d.messageId);
       if (!d || !msg) return false;
+      stranger = this.stranger(d, by);
+      if (stranger && by?.refuse) return 'refused';
       this.rememberPhone(d, version, now);
       const extra: Partial<Delivery> = { version: version ?? d.version, reportAllowed: reportAllowed ?? d.reportAllowed };
       if (!FETCHABLE.has(d.state)) return false;
       this.finish(msg, d, 'acknowledged', now, extra);
       return true;
     });
-    this.log.info({ tid, reportAllowed, version, changed }, 'm-acknowledge.ind');
-    if (changed) this.wake();
-    return changed;
+    this.log.info({ tid, reportAllowed, version, from: by?.msisdn, changed }, 'm-acknowledge.ind');
+    return this.confirmed(changed, stranger);
+  }
+
+  /** The recipient of `d` when `by` is someone else. */
+  private stranger(d: Delivery, by: Requester | undefined): string | undefined {
+    return by && !sameNumber(by.msisdn, d.recipient, this.policy) ? d.recipient : undefined;
+  }
+
+  private confirmed(changed: boolean | 'refused', stranger: string | undefined): ConfirmResult {
+    if (changed === true) this.wake();
+    const r: ConfirmResult = { changed: changed === true };
+    if (stranger) r.stranger = stranger;
+    if (changed === 'refused') r.refused = true;
+    return r;
   }
 
   /** m-read-rec.ind from a recipient: relay it to the originator as m-read-orig.ind. */
   async readReport(readerMsisdn: string, messageId: string, status: ReadStatus | number, date: number | undefined): Promise<'relayed' | 'not-requested' | 'unknown-message' | 'not-a-recipient'> {
     const now = this.now();
-    const reader = `${readerMsisdn}/TYPE=PLMN`;
+    const reader = plmn(normaliseNumber(readerMsisdn, this.policy) ?? readerMsisdn);
     const outcome = await this.store.tx(() => {
       const msg = this.store.messages.get(messageId);
       if (!msg) return 'unknown-message' as const;
@@ -682,7 +728,8 @@ const REPORT_STATUS: Record<string, Status | undefined> = {
 
 /** Separates the stored headers from the parts (metadata) and their payloads. */
 function splitBody(pdu: MmsPdu): { headers: Record<string, unknown>; parts: PartMeta[]; data: Uint8Array[]; multipart: boolean } {
-  const { parts, body, bcc: _bcc, bodyPdu: _bodyPdu, ...rest } = pdu;
+  // From: the identified sender is msg.sender; what the phone wrote is never kept
+  const { parts, body, bcc: _bcc, bodyPdu: _bodyPdu, from: _from, ...rest } = pdu;
   const headers = rest as Record<string, unknown>;
   if (parts) {
     return { headers, parts: parts.map((p) => partMeta(p)), data: parts.map((p) => p.data ?? new Uint8Array(0)), multipart: true };

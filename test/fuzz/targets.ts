@@ -31,6 +31,8 @@ export function targets(maxBytes = 32 * 1024): FuzzTarget[] {
   const sms = smsSeeds();
   return [
     { name: 'mms', seeds: [...files('mms', maxBytes), ...files('mms/negative', maxBytes)], decode: (b) => decodeMms(b) },
+    // the tolerant read MM1 answers refused PDUs with (it walks fields without their limits)
+    { name: 'mms-leading', seeds: [...files('mms', maxBytes), ...files('mms/negative', maxBytes)], decode: (b) => decodeMms(b, { leadingOnly: true }) },
     { name: 'push', seeds: files('push', maxBytes), decode: (b) => decodePush(b) },
     { name: 'sms-mt', seeds: sms, decode: (b) => decodeSms(b, { sca: true, direction: 'MT' }) },
     { name: 'sms-mo', seeds: sms, decode: (b) => decodeSms(b, { sca: true, direction: 'MO' }) },

@@ -15,7 +15,7 @@ import type { EncodedString, MmsDecodeOptions, MmsPdu } from './types.js';
 
 /** Decodes an MMS PDU (application/vnd.wap.mms-message). Throws only CodecError. */
 export function decodeMms(bytes: Uint8Array, opts: MmsDecodeOptions = {}): MmsPdu {
-  const flags = (opts.nested === false ? 0 : T.DF_NESTED) | (opts.headersOnly ? T.DF_HEADERS_ONLY : 0);
+  const flags = (opts.nested === false ? 0 : T.DF_NESTED) | (opts.headersOnly ? T.DF_HEADERS_ONLY : 0) | (opts.leadingOnly ? T.DF_LEADING : 0);
   const rows = runDecode(bytes, (x, len) => x.mmsDecode(len, flags));
   return readPdu(new RowReader(rows, bytes, readPdu));
 }

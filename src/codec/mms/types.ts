@@ -219,6 +219,13 @@ export interface MmsDecodeOptions {
    * `body`). For answering a PDU whose body is corrupt or too large with its Transaction-Id.
    */
   headersOnly?: boolean;
+  /**
+   * Read X-Mms-Message-Type, X-Mms-Transaction-Id and X-Mms-MMS-Version only, and stop once the
+   * last two are read: the fields walked over are not kept and no decoder limit applies to them,
+   * a missing version is no error. For answering a PDU refused for its size, a decoder limit or
+   * a corrupt field after these three with an m-send.conf carrying its Transaction-Id.
+   */
+  leadingOnly?: boolean;
 }
 
 /** What parseAddress() makes of an address (OMA MMS addressing model, fact sheet §11). */
