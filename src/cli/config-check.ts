@@ -20,7 +20,7 @@ export function checkConfig(file: string): number {
     const line = loaded.lineOf(w.path);
     process.stderr.write(`${formatProblem(file, { key: keyName(w.path), ...(line !== undefined ? { line } : {}), message: `warning: ${w.message}` })}\n`);
   }
-  // A YAML document (the verdict as a comment): `mmsc config check f > effective.yaml` is a config.
+  // A YAML document, the verdict a comment: loadable as a config (but for masked secrets).
   process.stdout.write(`# ${file}: OK\n# the effective settings: the file with every default filled in\n${formatEffectiveConfig(loaded.config)}`);
   return 0;
 }

@@ -161,9 +161,11 @@ function shown(v: unknown): string {
   return String(v);
 }
 
+const zodEnglish = z.locales.en();
+
 /** What zod would have said: a message that differs was written in schema.ts and is kept. */
 function isLibraryWording(i: Issue): boolean {
-  const d = z.locales.en().localeError(i as never);
+  const d = zodEnglish.localeError(i as never);
   return (typeof d === 'string' ? d : d?.message) === i.message;
 }
 
@@ -228,51 +230,50 @@ function issueProblems(i: Issue, raw: unknown, lineOf: LineOf): ConfigProblem[] 
 }
 
 /**
- * Unknown keys, explained: most are an indentation mistake (a key that belongs to the empty
- * section just above it, or to a section further out) and one mistake is one problem.
+ * Unknown keys, explained: most are an indentation mistake (keys that belong to the empty
+ * section just above them, or to a section further out), and one mistake is one problem.
  */
 function unknownKeys(path: PropertyKey[], keys: string[], raw: unknown, lineOf: LineOf): ConfigProblem[] {
   const here = valueAt(raw, path) as Record<string, unknown>;
-  const section = path.length ? `${keyName(path)}` : 'the top level';
-  const groups = new Map<string, { keys: string[]; message: (names: string) => string }>();
-  const byLine = [...keys].sort((a, b) => (lineOf([...path, a]) ?? 0) - (lineOf([...path, b]) ?? 0));
-  for (const k of byLine) {
-    const line = lineOf([...path, k]) ?? 0;
-    // An empty sibling above it that has this key: the key was meant to be indented under it.
+  const at = (k: PropertyKey) => lineOf([...path, k]) ?? 0;
+  const keysOf = (p: readonly PropertyKey[]) => shapeOf(schemaAt(ConfigSchema, p) ?? z.never()) ?? {};
+  const groups = new Map<string, { keys: string[]; explain: (names: string, them: string, verb: string) => string }>();
+  const add = (id: string, k: string, explain: (names: string, them: string, verb: string) => string) => {
+    const g = groups.get(id) ?? { keys: [], explain };
+    g.keys.push(k);
+    groups.set(id, g);
+  };
+  for (const k of [...keys].sort((a, b) => at(a) - at(b))) {
+    // An empty section above it that has this key: it was meant to be indented under it.
     const owner = Object.keys(here)
-      .filter((s) => here[s] === null && (lineOf([...path, s]) ?? 0) < line && shapeOf(schemaAt(ConfigSchema, [...path, s]) ?? z.never())?.[k])
-      .sort((a, b) => (lineOf([...path, b]) ?? 0) - (lineOf([...path, a]) ?? 0))[0];
-    if (owner) {
-      const g = groups.get(`under:${owner}`) ?? { keys: [], message: (n) => `${n} belong${n.includes(' and ') ? '' : 's'} under ${owner}: (line ${lineOf([...path, owner])}), which has nothing under it: indent ${n.includes(' and ') ? 'them' : 'it'} further than ${owner}:` };
-      g.keys.push(k);
-      groups.set(`under:${owner}`, g);
+      .filter((s) => here[s] === null && at(s) < at(k) && Object.hasOwn(keysOf([...path, s]), k))
+      .sort((a, b) => at(b) - at(a))[0];
+    if (owner !== undefined) {
+      add(`under:${owner}`, k, (names, them, verb) => `${names} ${verb} under ${owner}: (line ${at(owner)}), which has nothing under it: indent ${them} further than ${owner}:`);
       continue;
     }
-    // A key of a section further out: it is indented too far.
-    const depth = [...Array(path.length).keys()].reverse().find((d) => shapeOf(schemaAt(ConfigSchema, path.slice(0, d)) ?? z.never())?.[k]);
+    // A key of a section further out: indented too far.
+    const depth = [...path.keys()].reverse().find((d) => Object.hasOwn(keysOf(path.slice(0, d)), k));
     if (depth !== undefined) {
-      const outer = path.slice(0, depth);
-      const align = path[depth];
-      const g = groups.get(`out:${depth}`) ?? {
-        keys: [],
-        message: (n) => `${n} belong${n.includes(' and ') ? '' : 's'} to ${outer.length ? keyName(outer) : 'the top level'}, not to ${section}: start ${n.includes(' and ') ? 'them' : 'it'} in the column of ${String(align)}: (line ${lineOf(path.slice(0, depth + 1))})`,
-      };
-      g.keys.push(k);
-      groups.set(`out:${depth}`, g);
+      const outer = depth ? keyName(path.slice(0, depth)) : 'the top level';
+      const align = String(path[depth]);
+      add(`out:${depth}`, k, (names, them, verb) => `${names} ${verb} to ${outer}, not to ${keyName(path)}: start ${them} in the column of ${align}: (line ${lineOf(path.slice(0, depth + 1))})`);
       continue;
     }
-    groups.set(`key:${k}`, { keys: [k], message: () => unknownKeyMessage(k, path, section) });
+    add(`key:${k}`, k, () => unknownKeyMessage(k, path));
   }
   return [...groups.values()].map((g) => {
     const line = lineOf([...path, g.keys[0]]);
-    const names = g.keys.length === 1 ? g.keys[0] : `${g.keys.slice(0, -1).join(', ')} and ${g.keys[g.keys.length - 1]}`;
-    return { key: keyName([...path, g.keys[0]]), ...(line !== undefined ? { line } : {}), message: g.message(names) };
+    const many = g.keys.length > 1;
+    const names = many ? `${g.keys.slice(0, -1).join(', ')} and ${g.keys[g.keys.length - 1]}` : g.keys[0];
+    return { key: keyName([...path, g.keys[0]]), ...(line !== undefined ? { line } : {}), message: g.explain(names, many ? 'them' : 'it', many ? 'belong' : 'belongs') };
   });
 }
 
-function unknownKeyMessage(k: string, path: PropertyKey[], section: string): string {
+function unknownKeyMessage(k: string, path: PropertyKey[]): string {
+  const section = path.length ? `in ${keyName(path)}` : 'at the top level';
   const elsewhere = keyPaths(ConfigSchema).filter((p) => p === k || p.endsWith(`.${k}`));
-  if (elsewhere.length) return `unknown key in ${section}; ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} where ${k} goes`;
+  if (elsewhere.length) return `unknown key ${section}; ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'are' : 'is'} where ${k} goes`;
   const near = Object.keys(shapeOf(schemaAt(ConfigSchema, path) ?? z.never()) ?? {}).filter((c) => editDistance(c.toLowerCase(), k.toLowerCase()) <= 2);
   return `unknown key${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; every key is listed in ${EXAMPLE}`;
 }
