@@ -7,7 +7,7 @@ import { parseCidr } from './cidr.js';
 import { parseDuration } from './duration.js';
 import { durationSchemas } from './schema-walk.js';
 
-export const DURATION_HINT = 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds';
+const DURATION_HINT = 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds';
 
 const duration = (def: string) =>
   z
