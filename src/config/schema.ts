@@ -1,30 +1,37 @@
 // The configuration file's schema (YAML, validated with zod). Every key has a default that
-// serves a fresh machine: LMDB in ./data, MM1 on 127.0.0.1, a simulated modem.
+// serves a fresh machine: LMDB in ./data, MM1 on 127.0.0.1, a simulated modem. Messages are
+// the project's (load.ts words every other issue); `.describe()` names what a key is.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseCidr } from './cidr.js';
 import { parseDuration } from './duration.js';
+import { durationSchemas } from './schema-walk.js';
+
+const DURATION_HINT = 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds';
 
 const duration = (def: string) =>
   z
-    .union([z.number(), z.string()])
+    .union([z.number(), z.string()], { error: DURATION_HINT })
     .default(def)
     .transform((v, ctx) => {
       const ms = parseDuration(v);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds' });
+        ctx.addIssue({ code: 'custom', message: DURATION_HINT, input: v });
         return z.NEVER;
       }
       return ms;
-    });
+    })
+    .register(durationSchemas, { default: def });
 
 const cidr = z.string().refine((s) => parseCidr(s) !== undefined, { message: 'expected an IP network such as 10.0.0.0/8 or ::1/128' });
 const msisdn = z.string().regex(/^\+?[0-9]{3,20}$/, { message: 'expected an MSISDN such as +15551234567' });
+const prefixes = z.array(z.string().regex(/^\+?[0-9]*$/, { message: 'expected a number prefix such as "+47" or ""' }));
 const port = z.number().int().min(0).max(65535);
 
 const modem = z
   .object({
     /** The AT port; prefer a stable udev name (/dev/serial/by-id/... or a firmware-config rule). */
-    port: z.string().min(1),
+    port: z.string().min(1).describe('the serial port of this modem, e.g. /dev/ttyUSB2'),
     /** Identify the modem by IMEI: a re-plugged modem is found again under another ttyUSBn. */
     imei: z.string().regex(/^[0-9]{14,16}$/, { message: 'expected a 15-digit IMEI' }).optional(),
     pin: z.string().regex(/^[0-9]{4,8}$/, { message: 'expected a 4 to 8 digit SIM PIN' }).optional(),
@@ -32,11 +39,11 @@ const modem = z
     msisdn: msisdn.optional(),
     vendor: z.enum(['auto', 'generic', 'huawei', 'simcom', 'quectel', 'sierra']).default('auto'),
     /** SMSC to use when the SIM has none or a wrong one ("+4790002100"). */
-    smsc: z.string().regex(/^\+?[0-9]{3,20}$/).optional(),
+    smsc: z.string().regex(/^\+?[0-9]{3,20}$/, { message: 'expected an SMSC number such as +4790002100' }).optional(),
     /** SMS per minute this SIM may send (operators block SIMs that send too fast). */
     ratePerMinute: z.number().positive().default(20),
     /** Destination prefixes this modem serves (e.g. its operator's); empty = any. */
-    routes: z.array(z.string().regex(/^\+?[0-9]*$/)).default([]),
+    routes: prefixes.default([]),
     /** How incoming SMS are taken: store (+CMTI, read, commit, delete) or direct (+CMT, +CNMA). */
     receive: z.enum(['store', 'direct']).default('store'),
   })
@@ -48,8 +55,14 @@ export const ConfigSchema = z
       .object({
         /** Domain of this MMSC: right-hand side of Message-IDs, MM4 domain. */
         domain: z.string().min(1).default('mmsc.local'),
-        /** Base URL phones use to fetch messages (goes into Content-Location, so keep it short). */
-        publicUrl: z.string().url().default('http://127.0.0.1:8080'),
+        /**
+         * Base URL phones use to fetch messages (goes into Content-Location, so keep it short).
+         * Default: http://<mm1.host>:<mm1.port>, so that moving MM1 moves the notifications too.
+         */
+        publicUrl: z
+          .url({ protocol: /^https?$/, error: 'expected the http:// URL phones fetch from, such as http://10.0.0.1:8080' })
+          .refine((u) => !isUnspecified(hostOf(u)), { error: (i) => `phones cannot fetch from ${hostOf(String(i.input))}: give the address they reach this box at, e.g. http://10.0.0.1:8080` })
+          .optional(),
         /** Highest MMS version we speak (answers use min(client, this)). */
         mmsVersion: z.enum(['1.0', '1.1', '1.2', '1.3']).default('1.2'),
       })
@@ -117,11 +130,11 @@ export const ConfigSchema = z
     relay: z
       .object({
         /** Country code used to turn national numbers into international ones (e.g. "47"). */
-        countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/).optional(),
+        countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, { message: 'expected a country calling code such as "47" (in quotes, without +)' }).optional(),
         /** National trunk prefix stripped before adding the country code (e.g. "0"). */
-        nationalPrefix: z.string().regex(/^[0-9]*$/).default('0'),
+        nationalPrefix: z.string().regex(/^[0-9]*$/, { message: 'expected digits such as "0" (in quotes), or ""' }).default('0'),
         /** Numbers served by this MMSC, as prefixes of the normalised number ("" = every number, "+47" = Norway). */
-        localPrefixes: z.array(z.string().regex(/^\+?[0-9]*$/, { message: 'expected a number prefix such as "+47" or ""' })).default(['']),
+        localPrefixes: prefixes.default(['']),
         /** Once a phone has fetched a message, how long to wait for its notifyresp/acknowledge. */
         fetchConfirmTimeout: duration('1h'),
         /** How long a message's headers are kept after every recipient is done (for read reports). */
@@ -157,7 +170,7 @@ export const ConfigSchema = z
          * (virtual modems and phones: a fresh machine, demos), or loopback (tests, external gateways).
          */
         kind: z.enum(['loopback', 'simulator', 'modem', 'smpp']).default('simulator'),
-        loopback: z.object({ url: z.string().url().optional() }).strict().prefault({}),
+        loopback: z.object({ url: z.url({ protocol: /^https?$/, error: 'expected an http:// URL such as http://127.0.0.1:9000/push' }).optional() }).strict().prefault({}),
         /** The modems of the pool (kind: modem). */
         modems: z.array(modem).default([]),
         /** The simulated radio network (kind: simulator). */
@@ -220,7 +233,45 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // Issues may carry `params.lineAt`: where in the file the problem shows when the key itself is absent.
+    if (c.bearer.kind === 'modem' && c.bearer.modems.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bearer', 'modems'],
+        message: 'no modems: bearer.kind is modem, which sends through the modems listed under bearer.modems; add one (- port: /dev/ttyUSB2) or choose another bearer.kind',
+        params: { lineAt: ['bearer', 'kind'] },
+      });
+    }
+    if (c.mmsc.publicUrl === undefined && isUnspecified(c.mm1.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mmsc', 'publicUrl'],
+        message: `not set, and mm1.host ${c.mm1.host} (every address of this box) is no address phones can fetch from: set mmsc.publicUrl to the URL phones reach MM1 at, e.g. http://10.0.0.1:${c.mm1.port}`,
+        params: { lineAt: ['mm1', 'host'] },
+      });
+    }
+  })
+  .transform((c) => ({ ...c, mmsc: { ...c.mmsc, publicUrl: c.mmsc.publicUrl ?? publicUrlOf(c.mm1) } }));
+
+/** 0.0.0.0, ::, [::]: "every address" to listen on, never an address to connect to. */
+export function isUnspecified(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  const family = isIP(h);
+  if (family === 4) return h.split('.').every((b) => Number(b) === 0);
+  return family === 6 && /^[0:]*$/.test(h);
+}
+
+/** The host of a URL ('' when it is none: the url check says so). */
+function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).hostname : '';
+}
+
+/** The URL MM1 listens on: http://<host>:<port> (and nothing else). */
+export function publicUrlOf(mm1: { host: string; port: number }): string {
+  return `http://${isIP(mm1.host) === 6 ? `[${mm1.host}]` : mm1.host}:${mm1.port}`;
+}
 
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -49,7 +49,7 @@ describe('mmsc modem probe', () => {
     lab = new ModemLab('pty');
     const c = capture();
     expect(await modemProbeCommand(join(lab.dir, 'ttyUSB9'), { out: c.out, logger: lab.log.logger, timeouts: FAST })).toBe(1);
-    expect(c.text()).toMatch(/^State\s+gone \(cannot open .*ttyUSB9: no such device\)$/m);
+    expect(c.text()).toMatch(/^State\s+missing \(cannot open .*ttyUSB9: no such device\)$/m);
     const { port } = await lab.modem({ dialect: 'simcom', pin: '1234' });
     const c2 = capture();
     expect(await modemProbeCommand(port.path, { out: c2.out, logger: lab.log.logger, timeouts: FAST, json: true })).toBe(1);

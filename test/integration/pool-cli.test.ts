@@ -63,8 +63,8 @@ describe('mmsc modems', () => {
     const lines = live.out.split('\n');
     expect(lines[0]).toMatch(/^PORT\s+IMEI\s+STATE\s+OPERATOR\s+SIGNAL\s+RATE\/MIN\s+QUEUE\s+SENT\s+FAILED\s+BENCHED UNTIL$/);
     expect(lines[1]).toMatch(new RegExp(`^${port.path}\\s+${vm.imei}\\s+ready\\s+Virtual Network\\s+-73 dBm\\s+30\\s+0\\s+0\\s+0$`));
-    expect(lines[2]).toMatch(new RegExp(`^${missing}\\s+\\?\\s+gone`));
-    expect(live.out).toContain(`${missing}: gone: cannot open ${missing}: no such device`);
+    expect(lines[2]).toMatch(new RegExp(`^${missing}\\s+\\?\\s+missing`));
+    expect(live.out).toContain(`${missing}: missing: cannot open ${missing}: no such device`);
     expect(live.out).toContain(`${port.path} (IMEI ${vm.imei}): serves +47`);
     const json = JSON.parse((await mmsc(['modems', '--config', cfg, '--json'])).out);
     expect(json[0]).toMatchObject({ configured: { port: port.path, imei: vm.imei }, serverRunning: true, record: { state: 'ready', imei: vm.imei } });

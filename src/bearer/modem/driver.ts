@@ -25,7 +25,7 @@ type SessionEnd =
   | { kind: 'reinit'; why: string }
   | { kind: 'stop' };
 
-const WARN_STATES: ModemState[] = ['searching', 'denied', 'no-sim', 'pin-required', 'puk-required', 'unresponsive', 'gone'];
+const WARN_STATES: ModemState[] = ['searching', 'denied', 'no-sim', 'pin-required', 'puk-required', 'unresponsive', 'gone', 'missing'];
 
 // Every vendor's chatter and boot lines, registered before the vendor is known: a "Call
 // Ready" arriving during AT+CGMM must not be read as the model.
@@ -47,6 +47,8 @@ export class Modem extends EventEmitter {
   /** close() was called: new sends are refused while the work in progress drains. */
   private closing = false;
   private searching = false;
+  /** A port was opened once: a port no longer there is 'gone'; one never seen is 'missing'. */
+  private opened = false;
   private supervisor: Promise<void> | null = null;
   private endSession: ((e: SessionEnd) => void) | null = null;
   private wake: (() => void) | null = null;
@@ -268,7 +270,7 @@ export class Modem extends EventEmitter {
     while (!this.closed) {
       let s: Session | null = null;
       try {
-        if (this.current.state !== 'gone' && this.current.state !== 'unresponsive') this.setState('opening', null);
+        if (!['gone', 'missing', 'unresponsive'].includes(this.current.state)) this.setState('opening', null);
         s = await this.openSession();
         let again = true;
         while (again && !this.closed) {
@@ -314,7 +316,7 @@ export class Modem extends EventEmitter {
           if (e.code === 'PORT_OPEN_FAILED' || e.code === 'WRONG_MODEM' || e.code === 'PORT_CLOSED') {
             if (e.code === 'WRONG_MODEM') this.searching = true;
             if (e.code === 'PORT_OPEN_FAILED' && e.reason === 'not-found' && this.imei) this.searching = true;
-            this.setState('gone', e.message);
+            this.setState(e.code === 'PORT_OPEN_FAILED' && e.reason === 'not-found' && !this.opened ? 'missing' : 'gone', e.message);
           } else {
             this.setState('unresponsive', e.message);
           }
@@ -363,6 +365,7 @@ export class Modem extends EventEmitter {
 
   private async newSession(path: string): Promise<Session> {
     const port = await this.opener(path);
+    this.opened = true;
     const s = new Session(port, this.log, this.t);
     this.wire(s);
     return s;

@@ -20,10 +20,12 @@ import type { ReceiveMode } from './sms-setup.js';
  *   puk-required  the SIM is blocked
  *   unresponsive  the modem stopped answering; recovering (escape, reopen, re-initialise)
  *   gone          the port disappeared; looking for the modem (by IMEI) with back-off
+ *   missing       the port has not existed since start (not plugged in yet, or a wrong name);
+ *                 looked for with the same back-off
  */
 export type ModemState =
   | 'closed' | 'opening' | 'initialising' | 'ready' | 'searching' | 'denied' | 'no-sim'
-  | 'pin-required' | 'puk-required' | 'unresponsive' | 'gone';
+  | 'pin-required' | 'puk-required' | 'unresponsive' | 'gone' | 'missing';
 
 export interface ModemStatus {
   state: ModemState;

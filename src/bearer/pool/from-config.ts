@@ -3,6 +3,8 @@
 // over it exactly as over real modems).
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
+import { keyName } from '../../config/schema-walk.js';
+import { configWarnings } from '../../config/warnings.js';
 import type { Bearer, IncomingSms, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
 import type { Store } from '../../store/store.js';
 import type { ModemTimeouts } from '../modem/types.js';
@@ -18,8 +20,9 @@ function poolOptions(config: Config): Omit<ModemPoolOptions, 'store' | 'log' | '
   return { statusReports: b.statusReports, benchAfterFailures: b.benchAfterFailures, benchFor: b.benchFor, reassemblyTimeout: b.reassemblyTimeout };
 }
 
-/** `bearer.kind: modem`: the pool over `bearer.modems`. */
+/** `bearer.kind: modem`: the pool over `bearer.modems`; a port that is not there is said at once (the modem shows as 'missing'). */
 export function modemPoolFromConfig(config: Config, store: Store, log: Logger, tuning: Tuning = {}): ModemPoolBearer {
+  for (const w of configWarnings(config)) log.warn({ key: keyName(w.path) }, `${keyName(w.path)}: ${w.message}`);
   const modems: PoolModemSpec[] = config.bearer.modems.map((m) => ({
     port: m.port,
     ...(m.imei ? { imei: m.imei } : {}),

@@ -27,7 +27,7 @@ export interface PoolModemSpec {
 }
 
 /** Driver states from which a modem may come back by itself soon. */
-export const TRANSIENT: ReadonlySet<ModemState> = new Set(['opening', 'initialising', 'searching', 'unresponsive', 'gone']);
+export const TRANSIENT: ReadonlySet<ModemState> = new Set(['opening', 'initialising', 'searching', 'unresponsive', 'gone', 'missing']);
 
 export class PoolMember {
   readonly limiter: RateLimiter;
