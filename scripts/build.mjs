@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWasm, wasmChanges } from './build-wasm.mjs';
-import { changedSince, describeChanges, dropStamp, hashFiles, listFiles, writeStamp } from './stamp.mjs';
+import { changedSince, describeChanges, dropStamp, hashFiles, listFiles, touchStamp, writeStamp } from './stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -45,7 +45,10 @@ function buildTs() {
   const { files, hashes } = tsInputs();
   const missing = tscOutputsMissing(files);
   const changed = [...missing, ...changedSince(stamp, hashes)];
-  if (!force && changed.length === 0) return false;
+  if (!force && changed.length === 0) {
+    touchStamp(stamp);
+    return false;
+  }
   // tsc --incremental trusts its .tsbuildinfo: with outputs gone, or forced, start afresh
   if (force || missing.length > 0) rmSync(info, { force: true });
   const full = !existsSync(info);
@@ -76,6 +79,8 @@ function build() {
         process.exit(1);
       }
       built = true;
+    } else {
+      touchStamp(join(root, 'build/.stamp.json'));
     }
   }
   if (want('ts')) built = buildTs() || built;

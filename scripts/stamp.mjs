@@ -3,7 +3,7 @@
 // a touch that leaves a file as it was costs nothing, and a file put back with an old mtime
 // (tar, cp -p) is still seen as changed.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Every file under `dir` (relative to `root`) whose name passes `keep`, sorted. */
@@ -46,6 +46,12 @@ export function changedSince(file, hashes) {
 
 export function writeStamp(file, hashes) {
   writeFileSync(file, `${JSON.stringify({ inputs: hashes }, null, 1)}\n`);
+}
+
+/** Marks a stamp found up to date as checked now (bin/mmsc.js compares sources' mtimes with it). */
+export function touchStamp(file) {
+  const now = new Date();
+  if (existsSync(file)) utimesSync(file, now, now);
 }
 
 export function dropStamp(file) {
