@@ -38,8 +38,8 @@ if (!existsSync(fileURLToPath(main))) {
     process.exit(1);
   }
 } else if (checkout) {
-  const built = Math.min(...['dist/.stamp.json', 'build/.stamp.json'].map((f) => (existsSync(root + f) ? statSync(root + f).mtimeMs : 0)));
-  if (Math.max(newest(`${root}src`), newest(`${root}assembly`)) > built) {
+  const [ts, wasm] = ['dist/.stamp.json', 'build/.stamp.json'].map((f) => (existsSync(root + f) ? statSync(root + f).mtimeMs : 0));
+  if (newest(`${root}src`) > ts || newest(`${root}assembly`) > Math.min(ts, wasm)) {
     console.error(`mmsc: the sources changed since ${root} was built; this runs the old build (npm run build brings it up to date)`);
   }
 }

@@ -45,20 +45,22 @@ program
 
 program
   .command('decode')
-  .description('print an MMS PDU, WAP push or SMS TPDU as JSON (type auto-detected)')
-  .argument('[file]', 'file with the PDU bytes, or - for stdin')
+  .description('summarise an MMS PDU, WAP push or SMS TPDU (type auto-detected): headers, parts, text')
+  .argument('[file]', 'file with the PDU bytes (or their hex), or - for stdin')
   .option('--hex <hex>', 'the PDU as hex instead of a file')
   .addOption(new Option('--as <kind>', 'decode as this kind instead of guessing').choices(['mms', 'push', 'sms']))
   .option('--sca', 'SMS: the bytes start with the SMSC address (AT PDU mode)', false)
   .addOption(new Option('--direction <dir>', 'SMS: MT (to the phone) or MO (from the phone)').choices(['MT', 'MO']).default('MT'))
-  .action(async (file: string | undefined, opts: { hex?: string; as?: 'mms' | 'push' | 'sms'; sca: boolean; direction: 'MT' | 'MO' }) => {
+  .addOption(new Option('--full', 'every field as JSON, with the bytes in hex (what `mmsc encode` takes back)').conflicts('extract'))
+  .option('--extract <dir>', "write the MMS's parts into DIR as files, named as the message names them")
+  .action(async (file: string | undefined, opts: { hex?: string; as?: 'mms' | 'push' | 'sms'; sca: boolean; direction: 'MT' | 'MO'; full?: boolean; extract?: string }) => {
     const { decodeCommand } = await import('./codec-commands.js');
     process.exitCode = await decodeCommand(file, opts);
   });
 
 program
   .command('encode')
-  .description('turn the JSON that `mmsc decode` prints back into bytes')
+  .description('turn the JSON that `mmsc decode --full` prints back into bytes')
   .argument('[file]', 'JSON file, or - for stdin', '-')
   .option('--out <file>', 'write the bytes to a file (default: hex on stdout)')
   .action(async (file: string, opts: { out?: string }) => {
