@@ -1,6 +1,18 @@
 // The `mmsc` command. Each subcommand imports what it needs lazily, so `mmsc decode` does not
 // open LMDB and `mmsc serve` does not load the CLI's JSON printers.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+// A reader that stops early (`mmsc messages list | head`) closes the pipe: that is no error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
+/** `-n`: a whole number of messages, 1 or more. */
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of messages, 1 or more (e.g. -n 50)');
+  return Number(value);
+}
 
 const program = new Command();
 program.name('mmsc').description('MMS centre (MMS Relay/Server) for small networks and MMS islands').version('0.1.0');
@@ -17,14 +29,16 @@ program
 const messages = program.command('messages').description('inspect stored messages');
 messages
   .command('list')
+  .description('the newest messages, each with its recipients\' delivery states')
   .option('-c, --config <file>', 'YAML configuration file')
-  .option('-n, --limit <n>', 'newest N messages', '50')
-  .action(async (opts: { config?: string; limit: string }) => {
+  .option('-n, --limit <n>', 'newest N messages', parseLimit, 50)
+  .action(async (opts: { config?: string; limit: number }) => {
     const { listMessages } = await import('./messages.js');
     process.exitCode = await listMessages(opts);
   });
 messages
   .command('show')
+  .description('one message as JSON: headers, parts, deliveries with their notification and history')
   .argument('<id>', 'Message-ID')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (id: string, opts: { config?: string }) => {
