@@ -3,16 +3,13 @@
 // SMS as its type, addresses, times and text; a WAP push with the MMS it carries. `--full`
 // prints the complete JSON instead (what `mmsc encode` takes back).
 import { describeTpStatus } from '../bearer/pool/tp-status.js';
-import type { ContentType, EncodedString, MmsPart, MmsPdu, TimeValue } from '../codec/mms/index.js';
-import { partContent, partText } from '../codec/mms/index.js';
-import { formatAddress, timestampToIso, type SmsMessage, type SmsTpdu, type SmsUdh } from '../codec/sms/index.js';
+import { decodeMms, partContent, partText, type ContentType, type EncodedString, type MmsPart, type MmsPdu, type TimeValue } from '../codec/mms/index.js';
+import { formatAddress, timestampToIso, WAP_PUSH_PORT, type SmsMessage, type SmsTpdu, type SmsUdh } from '../codec/sms/index.js';
 import { decodePush, type WspPush } from '../codec/wsp/index.js';
-import { decodeMms } from '../codec/mms/index.js';
 import type { Decoded } from './codec-commands.js';
 
 /** Longest text shown for a text part or an SMS; the rest is counted, not printed. */
 const MAX_TEXT = 2000;
-const WAP_PUSH_PORT = 2948;
 
 type Row = [label: string, value: string];
 
