@@ -154,6 +154,19 @@ function readUserData(udhi: bool, dcs: i32, flags: u32): void {
   seek(start + octets);
 }
 
+/**
+ * Whether every octet from `p` on is 0xFF. A message read from SIM storage (+CMGR / +CMGL) can
+ * come as its whole record, the TPDU followed by 0xFF up to the end (TS 31.102 §4.2.25 EF-SMS:
+ * 176 octets; §4.2.32 EF-SMSR: a status report in 29). Where an optional TP-PI would start,
+ * that padding reads as TP-PI 0xFF (extension bit and every reserved bit set), which no service
+ * centre sends: it means no optional parameters, as gammu reads such records. The other TPDUs
+ * end where their own lengths say, so padding after them is never read.
+ */
+function paddingFrom(p: u32): bool {
+  for (let i = p; i < end(); i++) if (at(i) != 0xff) return false;
+  return true;
+}
+
 /** TP-PI and the optional fields it announces (reports). Returns the first PI octet. */
 function readOptional(udhi: bool, flags: u32): i32 {
   const pi = take(ERR_TRUNCATED, FIELD_SMS_PI);
@@ -237,7 +250,7 @@ export function decode(len: u32, flags: u32): u32 {
     timestampAt(SMS_ROW_TS1, FIELD_SMS_SCTS);
     timestampAt(SMS_ROW_TS2, FIELD_SMS_DT);
     st = <i32>take(ERR_TRUNCATED, FIELD_SMS_ST);
-    if (pos() < end()) pi = readOptional(udhi, flags);
+    if (pos() < end() && !paddingFrom(pos())) pi = readOptional(udhi, flags);
   } else if (kind == SMS_COMMAND) {
     mr = <i32>take(ERR_TRUNCATED, FIELD_SMS_MR);
     pid = <i32>take(ERR_TRUNCATED, FIELD_SMS_PID);

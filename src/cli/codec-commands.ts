@@ -1,12 +1,15 @@
 // `mmsc decode` and `mmsc encode`: an operator's view of any PDU the MMSC handles. decode
-// prints JSON that encode turns back into the same bytes: byte fields are written as
-// {"$hex": "..."} and keys starting with "$" (e.g. the MMS inside a WAP push) are only for
-// reading and ignored by encode.
+// prints a summary (pdu-summary.ts), or with --full JSON that encode turns back into the same
+// bytes: byte fields are written as {"$hex": "..."} and keys starting with "$" (e.g. the MMS
+// inside a WAP push) are only for reading and ignored by encode. --extract writes an MMS's
+// parts as files (extract-parts.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CodecError } from '../codec/errors.js';
 import { decodeMms, encodeMms, type MmsPdu } from '../codec/mms/index.js';
 import { decodeSms, encodeSms, type SmsMessage } from '../codec/sms/index.js';
 import { decodePush, encodePush, type WspPush } from '../codec/wsp/index.js';
+import { extractParts } from './extract-parts.js';
+import { summarize } from './pdu-summary.js';
 
 export type Kind = 'mms' | 'push' | 'sms';
 
@@ -39,12 +42,45 @@ export function toJson(d: Decoded): string {
   return JSON.stringify(d, replacer, 2);
 }
 
+/**
+ * Auto-detection found no family the input fits: why not, per family, in one line each (the
+ * first decoder's error alone would name a field of a family the input may have nothing to do
+ * with).
+ */
+export class NotAPduError extends Error {
+  constructor(readonly reasons: { mms: string; push: string; sms: string }) {
+    super(`not an MMS PDU, a WAP push or an SMS TPDU\n  as an MMS PDU:  ${reasons.mms}\n  as a WAP push:  ${reasons.push}\n  as an SMS TPDU: ${reasons.sms}`);
+  }
+}
+
+const hex2 = (b: number | undefined): string => (b === undefined ? 'missing' : `0x${b.toString(16).padStart(2, '0')}`);
+
 /** Guesses the kind of a PDU from its first octets, trying the likely decoders in turn. */
 export function decodeAny(bytes: Uint8Array, o: { as?: Kind; sca?: boolean; direction?: 'MT' | 'MO' } = {}): Decoded {
   const tries: (() => Decoded)[] = [];
-  const mms = (): Decoded => ({ kind: 'mms', pdu: decodeMms(bytes) });
+  const auto = o.as === undefined && o.sca === undefined;
+  // the reason each family was ruled out, for an auto-detection that finds none
+  const reasons = {
+    mms: `the first octet is ${hex2(bytes[0])}, not X-Mms-Message-Type (0x8c)`,
+    push: `the second octet is ${hex2(bytes[1])}, not a WSP push PDU type (0x06 push, 0x07 confirmed push)`,
+    sms: [] as string[],
+  };
+  const mms = (): Decoded => {
+    try {
+      return { kind: 'mms', pdu: decodeMms(bytes) };
+    } catch (e) {
+      reasons.mms = (e as Error).message;
+      throw e;
+    }
+  };
   const push = (): Decoded => {
-    const p = decodePush(bytes);
+    let p: WspPush;
+    try {
+      p = decodePush(bytes);
+    } catch (e) {
+      reasons.push = (e as Error).message;
+      throw e;
+    }
     const out: Decoded = { kind: 'push', push: p };
     if (p.applicationId === 'x-wap-application:mms.ua') {
       try {
@@ -55,7 +91,15 @@ export function decodeAny(bytes: Uint8Array, o: { as?: Kind; sca?: boolean; dire
     }
     return out;
   };
-  const sms = (sca: boolean, direction: 'MT' | 'MO') => (): Decoded => ({ kind: 'sms', sca, direction, message: decodeSms(bytes, { sca, direction }) });
+  const sms = (sca: boolean, direction: 'MT' | 'MO') => (): Decoded => {
+    try {
+      return { kind: 'sms', sca, direction, message: decodeSms(bytes, { sca, direction }) };
+    } catch (e) {
+      const why = `${sca ? 'with' : 'without'} an SMSC address: ${(e as Error).message}`;
+      if (!reasons.sms.some((r) => r.startsWith(why.slice(0, why.indexOf(':'))))) reasons.sms.push(why);
+      throw e;
+    }
+  };
   if (o.as === 'mms') tries.push(mms);
   else if (o.as === 'push') tries.push(push);
   else if (o.as === 'sms' || o.sca) tries.push(sms(o.sca ?? true, o.direction ?? 'MT'), sms(o.sca ?? true, o.direction === 'MT' ? 'MO' : 'MT'));
@@ -85,6 +129,7 @@ export function decodeAny(bytes: Uint8Array, o: { as?: Kind; sca?: boolean; dire
       }
     }
   }
+  if (auto) throw new NotAPduError({ mms: reasons.mms, push: reasons.push, sms: reasons.sms.join('; ') });
   throw first;
 }
 
@@ -116,10 +161,29 @@ function parseHex(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
-export async function decodeCommand(file: string | undefined, o: { hex?: string; as?: Kind; sca: boolean; direction: 'MT' | 'MO' }): Promise<number> {
+export interface DecodeCommandOptions {
+  hex?: string;
+  as?: Kind;
+  sca: boolean;
+  direction: 'MT' | 'MO';
+  /** The complete JSON (what `mmsc encode` takes back) instead of the summary. */
+  full?: boolean;
+  /** Write the parts of an MMS into this folder. */
+  extract?: string;
+}
+
+export async function decodeCommand(file: string | undefined, o: DecodeCommandOptions): Promise<number> {
   try {
     const bytes = readInput(file, o.hex);
-    process.stdout.write(`${toJson(decodeAny(bytes, { as: o.as, sca: o.sca || undefined, direction: o.direction }))}\n`);
+    const d = decodeAny(bytes, { as: o.as, sca: o.sca || undefined, direction: o.direction });
+    if (o.extract !== undefined) {
+      if (d.kind === 'sms') throw new Error(`--extract: only an MMS has parts to write, and this is an ${d.message.tpdu.type}`);
+      const pdu = d.kind === 'mms' ? d.pdu : d.$mms;
+      if (!pdu) throw new Error('--extract: only an MMS has parts to write, and this WAP push carries none');
+      for (const x of extractParts(pdu, o.extract)) process.stdout.write(`${x.file}  ${x.type}  ${x.bytes.toLocaleString('en-US')} B\n`);
+      return 0;
+    }
+    process.stdout.write(`${o.full ? toJson(d) : summarize(d, bytes.length)}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`mmsc decode: ${(e as Error).message}\n`);

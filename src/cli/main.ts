@@ -1,6 +1,18 @@
 // The `mmsc` command. Each subcommand imports what it needs lazily, so `mmsc decode` does not
 // open LMDB and `mmsc serve` does not load the CLI's JSON printers.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+// A reader that stops early (`mmsc messages list | head`) closes the pipe: that is no error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
+/** `-n`: a whole number of messages, 1 or more. */
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of messages, 1 or more (e.g. -n 50)');
+  return Number(value);
+}
 
 const program = new Command();
 program.name('mmsc').description('MMS centre (MMS Relay/Server) for small networks and MMS islands').version('0.1.0');
@@ -17,14 +29,16 @@ program
 const messages = program.command('messages').description('inspect stored messages');
 messages
   .command('list')
+  .description('the newest messages, each with its recipients\' delivery states')
   .option('-c, --config <file>', 'YAML configuration file')
-  .option('-n, --limit <n>', 'newest N messages', '50')
-  .action(async (opts: { config?: string; limit: string }) => {
+  .option('-n, --limit <n>', 'newest N messages', parseLimit, 50)
+  .action(async (opts: { config?: string; limit: number }) => {
     const { listMessages } = await import('./messages.js');
     process.exitCode = await listMessages(opts);
   });
 messages
   .command('show')
+  .description('one message as JSON: headers, parts, deliveries with their notification and history')
   .argument('<id>', 'Message-ID')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (id: string, opts: { config?: string }) => {
@@ -45,20 +59,22 @@ program
 
 program
   .command('decode')
-  .description('print an MMS PDU, WAP push or SMS TPDU as JSON (type auto-detected)')
-  .argument('[file]', 'file with the PDU bytes, or - for stdin')
+  .description('summarise an MMS PDU, WAP push or SMS TPDU (type auto-detected): headers, parts, text')
+  .argument('[file]', 'file with the PDU bytes (or their hex), or - for stdin')
   .option('--hex <hex>', 'the PDU as hex instead of a file')
   .addOption(new Option('--as <kind>', 'decode as this kind instead of guessing').choices(['mms', 'push', 'sms']))
   .option('--sca', 'SMS: the bytes start with the SMSC address (AT PDU mode)', false)
   .addOption(new Option('--direction <dir>', 'SMS: MT (to the phone) or MO (from the phone)').choices(['MT', 'MO']).default('MT'))
-  .action(async (file: string | undefined, opts: { hex?: string; as?: 'mms' | 'push' | 'sms'; sca: boolean; direction: 'MT' | 'MO' }) => {
+  .addOption(new Option('--full', 'every field as JSON, with the bytes in hex (what `mmsc encode` takes back)').conflicts('extract'))
+  .option('--extract <dir>', "write the MMS's parts into DIR as files, named as the message names them")
+  .action(async (file: string | undefined, opts: { hex?: string; as?: 'mms' | 'push' | 'sms'; sca: boolean; direction: 'MT' | 'MO'; full?: boolean; extract?: string }) => {
     const { decodeCommand } = await import('./codec-commands.js');
     process.exitCode = await decodeCommand(file, opts);
   });
 
 program
   .command('encode')
-  .description('turn the JSON that `mmsc decode` prints back into bytes')
+  .description('turn the JSON that `mmsc decode --full` prints back into bytes')
   .argument('[file]', 'JSON file, or - for stdin', '-')
   .option('--out <file>', 'write the bytes to a file (default: hex on stdout)')
   .action(async (file: string, opts: { out?: string }) => {

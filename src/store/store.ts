@@ -12,7 +12,7 @@
 // the process's RSS grew with the data stored (76-79 MiB of map for 60 MB of 5 KB messages,
 // against 27-28 MiB split). A submission commits its payloads and its records in parallel and
 // is acknowledged once both are durable; recover() settles what a crash between them left.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { migrate, type Migration } from './migrations.js';
@@ -48,6 +48,13 @@ export interface RecoveryReport {
   incomplete: string[];
   /** Payloads without a live message (written for a submission that never committed, or not yet dropped). */
   orphanParts: number;
+}
+
+/** A read-only open found no store at the path. */
+export class StoreNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`no message store at ${path}`);
+  }
 }
 
 export class Store {
@@ -94,6 +101,9 @@ export class Store {
 
   constructor(opts: StoreOptions) {
     if (!opts.readOnly) mkdirSync(opts.path, { recursive: true });
+    // lmdb creates a missing folder even to read it: a look at a store that is not there must
+    // say so and leave nothing behind
+    else if (!existsSync(join(opts.path, 'data.mdb'))) throw new StoreNotFoundError(opts.path);
     this.env = open({
       path: opts.path,
       mapSize: (opts.mapSizeMiB ?? 4096) * 1024 * 1024,

@@ -55,7 +55,7 @@ describe('mmsc serve: graceful shutdown', () => {
 
     const list = execFileSync(process.execPath, [CLI, 'messages', 'list', '--config', cfg], { encoding: 'utf8' });
     expect(list).toContain(conf.messageId as string);
-    expect(list).toMatch(/from \+4796000001 .*\+4796000002:(accepted|notified)/);
+    expect(list).toMatch(/ \+4796000001 .*\+4796000002:(accepted|notified)/);
     const show = JSON.parse(execFileSync(process.execPath, [CLI, 'messages', 'show', conf.messageId as string, '--config', cfg], { encoding: 'utf8' }));
     expect(show).toMatchObject({ id: conf.messageId, sender: '+4796000001/TYPE=PLMN', deliveries: [{ recipient: '+4796000002/TYPE=PLMN' }] });
   }, 30_000);

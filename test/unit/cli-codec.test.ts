@@ -49,23 +49,23 @@ describe('mmsc decode / encode', () => {
     expect(kinds.sms).toBeGreaterThan(60);
   });
 
-  it('runs as a command: file, --hex, stdin, --as, encode back to the same bytes', () => {
+  it('runs as a command: file, --hex, stdin, --as, --full JSON encoded back to the same bytes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmsc-cli-'));
     const file = join(CORPUS, 'mms/mmsd-send-conf-ok.mms');
-    const fromFile = execFileSync(process.execPath, [CLI, 'decode', file], { encoding: 'utf8' });
+    const fromFile = execFileSync(process.execPath, [CLI, 'decode', '--full', file], { encoding: 'utf8' });
     expect(JSON.parse(fromFile)).toMatchObject({ kind: 'mms', pdu: { messageType: 'm-send-conf', transactionId: '31887', responseStatus: 'Ok', messageId: '4dc268d71438a' } });
     const hex = readFileSync(file).toString('hex');
-    expect(execFileSync(process.execPath, [CLI, 'decode', '--hex', hex], { encoding: 'utf8' })).toBe(fromFile);
-    expect(execFileSync(process.execPath, [CLI, 'decode', '-'], { input: readFileSync(file), encoding: 'utf8' })).toBe(fromFile);
+    expect(execFileSync(process.execPath, [CLI, 'decode', '--full', '--hex', hex], { encoding: 'utf8' })).toBe(fromFile);
+    expect(execFileSync(process.execPath, [CLI, 'decode', '--full', '-'], { input: readFileSync(file), encoding: 'utf8' })).toBe(fromFile);
     writeFileSync(join(dir, 'pdu.json'), fromFile);
     expect(execFileSync(process.execPath, [CLI, 'encode', join(dir, 'pdu.json')], { encoding: 'utf8' }).trim()).toBe(hex);
 
     const sms = '07911326040000F0040B911346610089F60000208062917314480CC8F71D14969741F977FD07';
-    const decoded = JSON.parse(execFileSync(process.execPath, [CLI, 'decode', '--as', 'sms', '--sca', '--hex', sms], { encoding: 'utf8' }));
+    const decoded = JSON.parse(execFileSync(process.execPath, [CLI, 'decode', '--full', '--as', 'sms', '--sca', '--hex', sms], { encoding: 'utf8' }));
     expect(decoded).toMatchObject({ kind: 'sms', message: { tpdu: { type: 'SMS-DELIVER', text: 'How are you?', originator: { number: '31641600986' } } } });
     expect(execFileSync(process.execPath, [CLI, 'encode', '-'], { input: JSON.stringify(decoded), encoding: 'utf8' }).trim()).toBe(sms.toLowerCase());
 
-    const push = JSON.parse(execFileSync(process.execPath, [CLI, 'decode', join(CORPUS, 'push/mmsd-push2-mms-notification-content-length.wsp')], { encoding: 'utf8' }));
+    const push = JSON.parse(execFileSync(process.execPath, [CLI, 'decode', '--full', join(CORPUS, 'push/mmsd-push2-mms-notification-content-length.wsp')], { encoding: 'utf8' }));
     expect(push).toMatchObject({ kind: 'push', push: { applicationId: 'x-wap-application:mms.ua', contentLength: 92 }, $mms: { messageType: 'm-notification-ind' } });
   });
 

@@ -27,17 +27,23 @@ function nibble(hex: string, i: number): number {
  * Parses the hex line of a +CMGR / +CMT reply. `pdu` is the whole PDU (SMSC address prefix
  * included, for decodeSms), `tpdu` the part after it and `length` its octets, checked against
  * the <length> the modem declared when given. Offsets in errors are character positions.
+ * A message read from SIM storage may come as its whole record: the TPDU of the declared
+ * length, then 0xFF to the end of the record (TS 31.102 §4.2.25); the padding is cut off.
  */
 export function fromAtPdu(hex: string, declaredLength?: number): { pdu: Uint8Array; tpdu: Uint8Array; length: number } {
   const s = hex.trim();
   if (s.length % 2 !== 0) throw new CodecError('BAD_LENGTH', 'AT PDU hex', s.length, `odd number of hex digits (${s.length})`);
   if (s.length === 0) throw new CodecError('MISSING', 'AT PDU hex', 0, 'empty line');
-  const pdu = new Uint8Array(s.length >> 1);
+  let pdu = new Uint8Array(s.length >> 1);
   for (let i = 0; i < pdu.length; i++) pdu[i] = (nibble(s, 2 * i) << 4) | nibble(s, 2 * i + 1);
   const scaLength = pdu[0];
   if (scaLength > 11) throw new CodecError('BAD_LENGTH', 'SMSC address', 0, `value ${scaLength}`);
   if (1 + scaLength >= pdu.length) throw new CodecError('TRUNCATED', 'SMSC address', 0, `${pdu.length} octets in all`);
-  const tpdu = pdu.subarray(1 + scaLength);
+  let tpdu = pdu.subarray(1 + scaLength);
+  if (declaredLength !== undefined && declaredLength < tpdu.length && tpdu.subarray(declaredLength).every((b) => b === 0xff)) {
+    pdu = pdu.subarray(0, 1 + scaLength + declaredLength);
+    tpdu = pdu.subarray(1 + scaLength);
+  }
   if (declaredLength !== undefined && declaredLength !== tpdu.length) {
     throw new CodecError('BAD_LENGTH', 'AT PDU length', -1, `declared ${declaredLength}, the TPDU has ${tpdu.length} octets`);
   }
