@@ -109,7 +109,11 @@ export class ClockKeeper {
     const mono = this.clock.monotonic();
     if (t.kind === 'clock') {
       if (!this.network) this.log.info({ at: iso(t.at), source: t.source, system: iso(this.clock.system()) }, 'network time received');
-      this.network = { at: t.at, mono, source: t.source };
+      // Readings within the tolerance of the time already taken from the network keep it: two
+      // modems a few seconds apart (their clocks drift, and read to the second) must not move
+      // the schedule back and forth.
+      const current = this.network && this.network.at + (mono - this.network.mono);
+      if (current === null || Math.abs(t.at - current) > this.cfg.networkTolerance) this.network = { at: t.at, mono, source: t.source };
     } else if (!this.floor || t.at > this.floor.at + (mono - this.floor.mono)) {
       this.floor = { at: t.at, mono, source: t.source };
     }
@@ -122,8 +126,7 @@ export class ClockKeeper {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.probing;
-    await this.persist();
+    await this.persist(); // (a probe still running finds the keeper closed and changes nothing)
   }
 
   // ------------------------------------------------------------------------------------------
@@ -190,7 +193,8 @@ export class ClockKeeper {
   }
 
   private describeOffset(offset: number): string {
-    const d = describeDelta(Math.round(offset / 60_000) * 60_000);
+    const unit = Math.abs(offset) < 60_000 ? 1_000 : 60_000; // a stable figure for the health detail
+    const d = describeDelta(Math.round(offset / unit) * unit);
     return offset > 0 ? `${d.slice(1)} behind` : `${d.slice(1)} ahead`;
   }
 

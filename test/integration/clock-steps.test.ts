@@ -6,6 +6,9 @@
 // and what the phones receive must be the same pushes at the same elapsed minutes: no storm of
 // expiries and re-notifications after +1 day, no freeze after -1 day, every expiry at its
 // intended elapsed time, deliveries moving on after the step.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProcessClock } from '../../src/clock/clock.js';
 import type { MmsPdu } from '../../src/codec/mms/index.js';
@@ -217,4 +220,59 @@ describe('clock steps under load (injected clock)', () => {
       expect(late.length).toBe(Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => groupOf(i) === 'deferred-then-fetched').length);
     }
   });
+});
+
+describe('a restart on a restored clock (fake-hwclock), corrected later', () => {
+  it('moves what this run scheduled on the wrong clock, and leaves what the previous run scheduled on a trusted one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsc-clock-restart-'));
+    const T0 = Date.UTC(2026, 5, 1, 10, 0, 0);
+    const relay = { renotify: { first: '10m', factor: 2, max: '1h' }, defaultExpiry: '3h' };
+    const post = (t: TestMmsc, tid: string, to: string) => new Phone(t.base, A).post({
+      messageType: 'm-send-req', transactionId: tid, mmsVersion: '1.2', from: { insertAddress: true }, to: [`${to}/TYPE=PLMN`],
+      contentType: { type: 'text/plain' }, body: new TextEncoder().encode(tid),
+    });
+    try {
+      // the previous run, on a synchronised clock
+      const m1 = new Machine();
+      m1.wall = T0;
+      const first = await startTestMmsc({ relay }, { dir, clock: new ProcessClock({ system: () => m1.wall, monotonic: () => m1.mono }), systemSync: async () => ({ synchronised: true, how: 'test' }) });
+      const old = (await post(first, 'before-restart', '+4790200001')).pdu!.messageId as string;
+      await first.mmsc.relay.idle();
+      const oldBefore = { msg: first.mmsc.store.messages.get(old)!, nextAt: first.mmsc.store.deliveriesOf(old)[0].nextAt };
+      m1.wall += MIN;
+      await first.close();
+      // the box was off two hours; fake-hwclock restored the time of the last save; no NTP yet
+      const m2 = new Machine();
+      m2.wall = T0 + 2 * MIN;
+      const logLines: string[] = [];
+      const again = await startTestMmsc({ relay }, { dir, logLines, clock: new ProcessClock({ system: () => m2.wall, monotonic: () => m2.mono }), systemSync: async () => ({ synchronised: false, how: 'test' }) });
+      try {
+        expect(again.mmsc.clock.trusted).toBe(false);
+        const fresh = (await post(again, 'after-restart', '+4790200002')).pdu!.messageId as string;
+        await again.mmsc.relay.idle();
+        const freshBefore = { msg: again.mmsc.store.messages.get(fresh)!, nextAt: again.mmsc.store.deliveriesOf(fresh)[0].nextAt as number };
+        // NTP steps the clock to the true time
+        const step = 2 * 3_600_000 - 2 * MIN;
+        m2.wall += step;
+        m2.wall += MIN;
+        m2.mono += MIN;
+        again.mmsc.relay.wake();
+        await again.mmsc.relay.idle();
+        expect(logLines.map((l) => (JSON.parse(l) as { msg: string; kept?: number }))).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/^clock stepped \+1h 58m/), kept: 2 }));
+        // kept: the earlier message's re-notification and idempotency record; scheduled on the wrong clock: moved by the step
+        const freshAfter = again.mmsc.store.messages.get(fresh)!;
+        expect(freshAfter.expiresAt - freshBefore.msg.expiresAt).toBe(step);
+        expect(again.mmsc.store.deliveriesOf(fresh)[0].nextAt).toBe(freshBefore.nextAt + step);
+        // scheduled by the previous run on a trusted clock: as it was (its re-notification, late, went out now)
+        expect(again.mmsc.store.messages.get(old)!.expiresAt).toBe(oldBefore.msg.expiresAt);
+        const d = again.mmsc.store.deliveriesOf(old)[0];
+        expect(d).toMatchObject({ state: 'notified', notifications: 2 });
+        expect(oldBefore.nextAt).toBe(T0 + 10 * MIN);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -114,6 +114,14 @@ describe('ClockKeeper', () => {
     t.clock.check();
     expect(t.clock.now()).toBe(T0 + 30_000);
     expect(steps).toHaveLength(1);
+    // another modem's clock, a few seconds off: the schedule does not move back and forth
+    t.keeper.networkTime({ at: T0 + 30_000 - 6_000, kind: 'clock', source: 'modem 36: AT+CCLK?' });
+    t.keeper.networkTime({ at: T0 + 30_000 + 4_000, kind: 'clock', source: 'modem 35: AT+CCLK?' });
+    expect(t.clock.now()).toBe(T0 + 30_000);
+    expect(steps).toHaveLength(1);
+    // a reading far off (the network corrected its time) is a step
+    t.keeper.networkTime({ at: T0 + 30_000 + 5 * 60_000, kind: 'clock', source: 'modem 35: +CTZE' });
+    expect(steps).toMatchObject([{}, { delta: 5 * 60_000, wasTrusted: true, trusted: true }]);
   });
 
   it('trusts a synchronised system clock over the network, and ignores a modem clock no network set', async () => {
