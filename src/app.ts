@@ -86,7 +86,9 @@ export async function startMmsc(config: Config, o: StartOptions): Promise<Mmsc> 
     scheduledOnTrustedClock: clockKeeper?.previous?.trusted === true,
   });
   // the bearer keeps wall-clock times of its own (reassembly, report windows): they move too
-  const unlistenBearer = bearer.clockStepped ? clock.onStep((s) => void bearer.clockStepped?.({ delta: s.delta })) : null;
+  const unlistenBearer = bearer.clockStepped
+    ? clock.onStep((s) => void bearer.clockStepped?.({ delta: s.delta }).catch((err: unknown) => log.error({ err, delta: s.delta }, 'the bearer could not move its times with the clock step')))
+    : null;
   const mm1 = new Mm1Server({ config, relay, log });
   try {
     await mm1.listen();

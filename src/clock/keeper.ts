@@ -109,11 +109,13 @@ export class ClockKeeper {
     const mono = this.clock.monotonic();
     if (t.kind === 'clock') {
       if (!this.network) this.log.info({ at: iso(t.at), source: t.source, system: iso(this.clock.system()) }, 'network time received');
-      // Readings within the tolerance of the time already taken from the network keep it: two
-      // modems a few seconds apart (their clocks drift, and read to the second) must not move
-      // the schedule back and forth.
+      // A reading close to the time already taken replaces it without a step (the monotonic
+      // clock drifts a few seconds a day); one further off but within the tolerance keeps it:
+      // two modems a few seconds apart (their clocks drift, and read to the second) must not
+      // move the schedule back and forth. Beyond the tolerance, the network's time changed.
       const current = this.network && this.network.at + (mono - this.network.mono);
-      if (current === null || Math.abs(t.at - current) > this.cfg.networkTolerance) this.network = { at: t.at, mono, source: t.source };
+      const diff = current === null ? Infinity : Math.abs(t.at - current);
+      if (diff <= this.clock.stepThreshold || diff > this.cfg.networkTolerance) this.network = { at: t.at, mono, source: t.source };
     } else if (!this.floor || t.at > this.floor.at + (mono - this.floor.mono)) {
       this.floor = { at: t.at, mono, source: t.source };
     }
