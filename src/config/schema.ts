@@ -187,6 +187,8 @@ export const ConfigSchema = z
             autoFetch: z.boolean().default(true),
             /** SMS per minute each virtual SIM may send (the pool's rate limit, as for a real one). */
             ratePerMinute: z.number().positive().default(60),
+            /** The simulated network sends its time (NITZ) to the virtual modems, as most operators do. */
+            networkTime: z.boolean().default(false),
           })
           .strict()
           .prefault({}),
@@ -225,6 +227,25 @@ export const ConfigSchema = z
         benchFor: duration('5m'),
         /** Incoming concatenated SMS missing parts are delivered, marked incomplete, after this. */
         reassemblyTimeout: duration('10m'),
+      })
+      .strict()
+      .prefault({}),
+    clock: z
+      .object({
+        /**
+         * Whether the system clock is right: 'auto' when it is NTP-synchronised (timedatectl,
+         * timesyncd, chronyc say so), 'always' (a box with a real-time clock, a managed host),
+         * 'never' (take the time from the network only).
+         */
+        systemClock: z.enum(['auto', 'always', 'never']).default('auto'),
+        /** Take the time from the mobile network (modems' NITZ clock, SMSC time stamps) when the system clock is not trusted. */
+        networkTime: z.boolean().default(true),
+        /** A jump of the wall clock beyond this, against the monotonic clock, is a step: the schedule moves with it. */
+        stepThreshold: duration('2s'),
+        /** How often the clock is compared with its reference (a step is noticed within this). */
+        checkInterval: duration('10s'),
+        /** Network time this close to the system clock confirms it; further off, the MMSC keeps its own offset. */
+        networkTolerance: duration('30s'),
       })
       .strict()
       .prefault({}),

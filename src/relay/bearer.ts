@@ -39,6 +39,27 @@ export interface StatusReport {
   detail?: string;
 }
 
+/**
+ * What the network says the time is: a modem's clock set by the network (NITZ, read with
+ * AT+CCLK? or carried by +CTZE / ^NWTIME), or a service centre's time stamp (TP-SCTS), which the
+ * present cannot be earlier than. The app's clock keeper weighs it (src/clock); the relay never
+ * sees it.
+ */
+export interface NetworkTime {
+  /** UTC, ms since the epoch. */
+  at: number;
+  /** 'clock': the network's time now; 'not-before': a time stamp already past. */
+  kind: 'clock' | 'not-before';
+  /** Where it came from, in words ("modem 3500... (/dev/ttyUSB2): AT+CCLK? after NITZ"). */
+  source: string;
+}
+
+/** A step of the process's clock, for bearers that keep wall-clock times of their own. */
+export interface BearerClockStep {
+  /** How far the clock moved (ms; negative: back). */
+  delta: number;
+}
+
 export interface Bearer {
   readonly name: string;
   submit(job: PushJob): Promise<SubmitOutcome>;
@@ -49,5 +70,12 @@ export interface Bearer {
    * bearer keeps it (and hands it again after a restart).
    */
   onIncoming?(listener: (sms: IncomingSms) => Promise<void>): void;
+  /** The network's time as the bearer learns it (modems' clocks, SMSC time stamps). */
+  onNetworkTime?(listener: (t: NetworkTime) => void): void;
+  /**
+   * The process's clock stepped: the bearer moves the wall-clock times it keeps (reassembly
+   * and report windows...) by the step, so that they keep their elapsed meaning.
+   */
+  clockStepped?(step: BearerClockStep): Promise<void>;
   close(): Promise<void>;
 }

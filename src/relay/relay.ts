@@ -4,6 +4,7 @@
 // schedule index and the outbox, so a process killed at any instant resumes exactly there:
 // a due action is either not done (still scheduled) or done (state moved, push queued).
 import type { Logger } from 'pino';
+import { clockFromNow, describeDelta, type Clock, type ClockStep } from '../clock/clock.js';
 import type { EncodedString, MmsPart, MmsPdu, ReadStatus, Status } from '../codec/mms/index.js';
 import { encodeMms } from '../codec/mms/index.js';
 import type { Config } from '../config/schema.js';
@@ -13,6 +14,7 @@ import { classify, normaliseNumber, plmn, sameNumber, type AddressPolicy } from 
 import type { Bearer, IncomingSms, StatusReport } from './bearer.js';
 import { newMessageId, newTid, newToken } from './ids.js';
 import * as P from './pdus.js';
+import { reanchor, snapshotSchedule, type KeptSchedule } from './reanchor.js';
 import { FETCHABLE, FINAL, transition } from './state.js';
 
 export interface RelayOptions {
@@ -20,8 +22,18 @@ export interface RelayOptions {
   store: Store;
   bearer: Bearer;
   log: Logger;
-  /** Milliseconds since the epoch; injectable for tests. */
+  /**
+   * The process's clock (src/clock): continuous between its checks; a step moves the schedule
+   * with it. Default: one made of `now`.
+   */
+  clock?: Clock;
+  /** Milliseconds since the epoch, for tests that drive time by hand (a clock that never steps). */
   now?: () => number;
+  /**
+   * What the store holds was scheduled by an earlier run on a trusted clock, and this run's
+   * clock is not trusted yet: steps until it is move only what this run schedules.
+   */
+  scheduledOnTrustedClock?: boolean;
 }
 
 /** What MM1 hands over for an m-send.req (sender already identified). */
@@ -67,8 +79,13 @@ export class Relay {
   private readonly cfg: Config;
   private readonly bearer: Bearer;
   private readonly log: Logger;
+  private readonly clock: Clock;
   private readonly now: () => number;
   private readonly policy: AddressPolicy;
+  /** The schedule's move for the last clock step (a tick waits for it before reading what is due). */
+  private reanchoring: Promise<void> = Promise.resolve();
+  private kept: KeptSchedule | null = null;
+  private unlistenClock: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private ticking: Promise<void> | null = null;
@@ -83,8 +100,11 @@ export class Relay {
     this.store = o.store;
     this.bearer = o.bearer;
     this.log = o.log;
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? clockFromNow(o.now ?? Date.now);
+    this.now = () => this.clock.now();
     this.policy = o.config.relay;
+    if (o.scheduledOnTrustedClock && !this.clock.trusted) this.kept = snapshotSchedule(this.store);
+    this.unlistenClock = this.clock.onStep((step) => this.clockStepped(step));
     this.bearer.onStatusReport?.((r) => void this.onStatusReport(r));
     this.bearer.onIncoming?.((sms) => this.incoming(sms));
   }
@@ -266,6 +286,7 @@ export class Relay {
   }
 
   async retrieve(token: string, o: { phoneVersion?: string; peek?: boolean; by?: Requester } = {}): Promise<RetrieveResult> {
+    await this.reanchoring; // a clock step's move of the expiries commits first (a few ms)
     const now = this.now();
     const ours = this.cfg.mmsc.mmsVersion;
     const d = this.store.deliveryByToken(token);
@@ -480,7 +501,10 @@ export class Relay {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.unlistenClock?.();
+    this.unlistenClock = null;
     await this.ticking;
+    await this.reanchoring;
     await Promise.allSettled([...this.inFlightDone]);
   }
 
@@ -551,15 +575,37 @@ export class Relay {
     return seen === 512 ? this.now() + 1000 : undefined;
   }
 
+  /**
+   * The clock stepped (synchronously, inside its check): the move of the schedule is queued at
+   * once, so that every transaction queued before it was computed on the old scale and every
+   * later one on the new scale.
+   */
+  private clockStepped(step: ClockStep): void {
+    // What an earlier run scheduled on a trusted clock stays, until this run's clock is trusted.
+    const kept = this.kept && !step.wasTrusted ? this.kept : null;
+    if (step.wasTrusted || step.trusted) this.kept = null;
+    const moved = this.store.tx(() => reanchor(this.store, step.delta, kept));
+    this.reanchoring = this.reanchoring.then(() => moved).then(
+      (r) => this.log.warn({ delta: step.delta, cause: step.cause, trusted: step.trusted, ...r }, `clock stepped ${describeDelta(step.delta)} (${step.cause}): the schedule moved with it`),
+      (err: unknown) => this.log.error({ err, delta: step.delta, cause: step.cause }, 'clock stepped, and the schedule could not be moved with it'),
+    );
+    this.wake();
+  }
+
   private async tick(): Promise<void> {
     for (let round = 0; round < 100 && this.running; round++) {
+      // Steps are noticed here (and by the periodic check): their move commits before what is due is read.
+      this.clock.check();
+      await this.reanchoring;
       const now = this.now();
       const due = this.store.due(now, 256).filter((k) => !(k[1] === 'o' && this.inFlight.has(k[2])));
       if (due.length === 0) return;
       const purges = due.filter((k) => k[1] === 'p');
       if (purges.length) await this.purgeParts(purges);
       const work = due.filter((k) => k[1] !== 'o' && k[1] !== 'p');
-      if (work.length) await this.store.tx(() => work.forEach((k) => this.step(k, now)));
+      // read again after the await: a step meanwhile moved the schedule (entries it moved are stale now)
+      const at = this.now();
+      if (work.length) await this.store.tx(() => work.forEach((k) => this.step(k, at)));
       for (const k of due) if (k[1] === 'o') this.dispatch(k[2]);
       if (work.length === 0 && purges.length === 0) return; // only pushes in flight or waiting for bearer capacity
     }

@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { freePort } from '../../bench/lib.js';
 import { startMmsc, type Mmsc } from '../../src/app.js';
 import { LoopbackBearer } from '../../src/bearer/loopback.js';
+import type { Clock } from '../../src/clock/clock.js';
+import type { SystemSyncProbe } from '../../src/clock/system-sync.js';
 import { decodeMms, encodeMms, type MmsPdu } from '../../src/codec/mms/index.js';
 import { decodePush } from '../../src/codec/wsp/index.js';
 import { ConfigSchema, type ConfigInput } from '../../src/config/schema.js';
@@ -26,7 +28,7 @@ export interface TestMmsc {
 }
 
 /** Config overrides are deep-merged over test defaults (trusted header from 127.0.0.1). */
-export async function startTestMmsc(overrides: Partial<Record<keyof ConfigInput, object>> = {}, o: { now?: () => number; dir?: string; logLines?: string[] } = {}): Promise<TestMmsc> {
+export async function startTestMmsc(overrides: Partial<Record<keyof ConfigInput, object>> = {}, o: { now?: () => number; clock?: Clock; systemSync?: SystemSyncProbe; dir?: string; logLines?: string[] } = {}): Promise<TestMmsc> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'mmsc-test-'));
   const port = await freePort();
   const raw: Record<string, object> = {
@@ -44,7 +46,7 @@ export async function startTestMmsc(overrides: Partial<Record<keyof ConfigInput,
   const log = logLines
     ? pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) })
     : pino({ level: config.log.level });
-  const mmsc = await startMmsc(config, { log, bearer, now: o.now });
+  const mmsc = await startMmsc(config, { log, bearer, now: o.now, ...(o.clock ? { clock: o.clock } : {}), ...(o.systemSync ? { systemSync: o.systemSync } : {}) });
   return {
     mmsc,
     bearer,

@@ -3,13 +3,15 @@
 // caller, and keeps the modem usable through faults: a modem that stops answering is escaped,
 // then its port reopened, then re-initialised, with back-off; a port that vanishes is looked
 // for again (by IMEI, not by name); a reboot or a SIM change triggers a re-initialisation.
-// Every state change is one log line and a `state` event; `status` shows the current one.
+// Every state change is one log line and a `state` event; `status` shows the current one. The
+// network's time, once registered, is a 'network-time' event (network-time.ts).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { parseCusd, parseImei, parseRegistration, parseStoredIndication } from './at-parse.js';
 import { ModemError, ModemSendError } from './errors.js';
 import { Inbox } from './inbox.js';
 import { initialise, readNetworkInfo, readRegistration, registrationOutcome, sync, type InitOutcome, type InitParams } from './init.js';
+import { NetworkClock } from './network-time.js';
 import { serialPortOpener, siblingPorts, type PortOpener } from './port.js';
 import { checkAtPdu, sendPdus } from './send.js';
 import { Session } from './session.js';
@@ -37,6 +39,7 @@ export class Modem extends EventEmitter {
   private readonly t: ModemTimeouts;
   private readonly opener: PortOpener;
   private readonly inbox: Inbox;
+  private readonly networkClock: NetworkClock;
   private readonly pinRefused = { value: false };
   private session: Session | null = null;
   private current: ModemStatus;
@@ -73,6 +76,11 @@ export class Modem extends EventEmitter {
       onSms: opts.onSms,
       onStatusReport: opts.onStatusReport,
       routingLost: () => this.end({ kind: 'reinit', why: 'an acknowledgement failed; routing is set again' }),
+    });
+    this.networkClock = new NetworkClock({
+      emit: (r) => this.emit('network-time', r),
+      registered: () => this.current.state === 'ready',
+      session: () => (this.session && this.session.initialised && !this.session.closed ? this.session : null),
     });
   }
 
@@ -283,6 +291,8 @@ export class Modem extends EventEmitter {
           if (outcome.state === 'ready' || outcome.state === 'searching' || outcome.state === 'denied') {
             failures = 0;
             if (this.receive !== false) void this.inbox.scan();
+            const cur = s;
+            void this.networkClock.setUp(cur).then(() => this.networkClock.read(cur)).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'network time not set up'));
           }
           this.startPoll();
           this.settled?.(this.status);
@@ -407,6 +417,7 @@ export class Modem extends EventEmitter {
       if (s.initialised && this.session === s && !/READY/i.test(l)) this.end({ kind: 'reinit', why: `SIM state changed (${l})` });
     });
     c.onUnsolicited('+CUSD:', (l) => safely('+CUSD', () => this.emit('ussd', parseCusd(l))));
+    this.networkClock.wire(s);
     for (const v of Object.values(VENDORS)) {
       if (v.signalUrc) {
         const sig = v.signalUrc;
@@ -435,8 +446,11 @@ export class Modem extends EventEmitter {
 
   private applyRegistration(s: Session): void {
     if (!['ready', 'searching', 'denied'].includes(this.current.state)) return;
+    const was = this.current.state;
     const o = registrationOutcome(s);
     this.setState(o.state, o.detail);
+    // registered again: the network sent its time with the registration
+    if (o.state === 'ready' && was !== 'ready' && s.initialised) setImmediate(() => void this.networkClock.read(s).catch(() => undefined));
   }
 
   private waitEnd(s: Session, o: InitOutcome, failures: number): Promise<SessionEnd> {
@@ -482,6 +496,7 @@ export class Modem extends EventEmitter {
           await readNetworkInfo(s);
           this.applyRegistration(s);
           if (this.receive !== false) await this.inbox.scan();
+          await this.networkClock.read(s);
         } catch (err) {
           this.log.debug({ err: (err as Error).message }, 'modem poll failed');
         }

@@ -41,6 +41,8 @@ export interface VendorProfile {
   signalUrc?: { prefix: string; rssi(line: string): number | null };
   /** Unsolicited lines that mean the modem has (re)booted. */
   bootUrcs: string[];
+  /** Commands beyond +CTZU/+CTZR that make the modem take and report the network's time (SIMCom: +CLTS=1). */
+  networkTime?: string[];
   /** Runs after identification, before the SIM is checked (silence URCs, route them to this port...). */
   prepare?(ctx: VendorContext): Promise<void>;
 }

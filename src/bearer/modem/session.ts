@@ -20,6 +20,8 @@ export class Session {
   cmms: boolean | null = null;
   /** The memory +CPMS last made <mem1> (reads and deletes go there). */
   readMemory: string | null = null;
+  /** A NITZ code (+CTZV, +CTZE...) came on this session: the modem's clock holds the network's time. */
+  nitz = false;
   /** Initialisation finished (URC-driven work may start). */
   initialised = false;
   private ended = false;

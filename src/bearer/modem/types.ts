@@ -101,6 +101,16 @@ export interface IncomingStatusReport extends IncomingPdu {
   report: SmsStatusReportTpdu | null;
 }
 
+/** The network's time as a modem gave it (the driver's 'network-time' event). */
+export interface NetworkTimeReading {
+  /** UTC, ms since the epoch. */
+  at: number;
+  /** How it was read ('AT+CCLK? "26/01/02,10:00:00+08" after NITZ', '+CTZE ...'). */
+  source: string;
+  /** The network sent its time on this session (else the clock may be one no network set). */
+  nitz: boolean;
+}
+
 /** An SMS-SUBMIT in AT PDU mode: hex with the SMSC address prefix, <length> of the TPDU. */
 export interface AtPdu {
   hex: string;

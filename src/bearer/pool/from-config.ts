@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import { keyName } from '../../config/schema-walk.js';
 import { configWarnings } from '../../config/warnings.js';
-import type { Bearer, IncomingSms, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
+import type { Bearer, BearerClockStep, IncomingSms, NetworkTime, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
 import type { Store } from '../../store/store.js';
 import type { ModemTimeouts } from '../modem/types.js';
-import { SimulatedRadio } from '../simulator/radio.js';
+import { SimulatedRadio, type RadioOptions } from '../simulator/radio.js';
 import type { PoolModemSpec } from './member.js';
 import { ModemPoolBearer, type ModemPoolOptions } from './pool.js';
 import type { PoolModemView } from './status.js';
@@ -44,6 +44,8 @@ export interface SimulatorBearerOptions {
   tuning?: Tuning;
   /** Folder for the pty links (default: a temporary one). */
   dir?: string;
+  /** The simulated network's clock and NITZ zone (tests: a network whose time differs from the box's). */
+  network?: Pick<RadioOptions, 'clock' | 'nitz'>;
 }
 
 /**
@@ -59,6 +61,7 @@ export class SimulatorBearer implements Bearer {
   private failure: Error | null = null;
   private readonly reportListeners: ((r: StatusReport) => void)[] = [];
   private incomingListener: ((sms: IncomingSms) => Promise<void>) | null = null;
+  private readonly timeListeners: ((t: NetworkTime) => void)[] = [];
   private closing: Promise<void> | null = null;
 
   constructor(private readonly config: Config, private readonly store: Store, private readonly log: Logger, private readonly opts: SimulatorBearerOptions = {}) {
@@ -77,6 +80,8 @@ export class SimulatorBearer implements Bearer {
       airTimeMs: sim.airTime,
       transport: sim.transport,
       ...(this.opts.dir ? { dir: this.opts.dir } : {}),
+      ...(sim.networkTime ? { nitz: { zone: 0 } } : {}),
+      ...this.opts.network,
       agents: {
         mmscUrl: `${c.mmsc.publicUrl.replace(/\/+$/, '')}${c.mm1.path}`,
         identityHeader: c.mm1.identity.headers[0] ?? 'X-WAP-Network-Client-MSISDN',
@@ -99,6 +104,7 @@ export class SimulatorBearer implements Bearer {
     this.pool = new ModemPoolBearer({ store: this.store, log: this.log, modems, ...poolOptions(c), ...(this.opts.timeouts ? { timeouts: this.opts.timeouts } : {}), ...this.opts.tuning });
     for (const l of this.reportListeners) this.pool.onStatusReport(l);
     if (this.incomingListener) this.pool.onIncoming(this.incomingListener);
+    for (const l of this.timeListeners) this.pool.onNetworkTime(l);
     this.log.info({ modems: radio.modems.length, transport: radio.transport, airTimeMs: sim.airTime }, 'simulated radio network up');
   }
 
@@ -116,6 +122,15 @@ export class SimulatorBearer implements Bearer {
   onIncoming(listener: (sms: IncomingSms) => Promise<void>): void {
     this.incomingListener = listener;
     this.pool?.onIncoming(listener);
+  }
+
+  onNetworkTime(listener: (t: NetworkTime) => void): void {
+    this.timeListeners.push(listener);
+    this.pool?.onNetworkTime(listener);
+  }
+
+  async clockStepped(step: BearerClockStep): Promise<void> {
+    await this.pool?.clockStepped(step);
   }
 
   status(): PoolModemView[] {

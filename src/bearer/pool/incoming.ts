@@ -136,6 +136,11 @@ export class IncomingBook {
     return late.size;
   }
 
+  /** The clock stepped and the parts' times moved with it: the timer is set again from them. */
+  rearm(): void {
+    this.arm();
+  }
+
   /** Stops the timers; what is stored stays for the next start. */
   close(): Promise<void> {
     this.closed = true;

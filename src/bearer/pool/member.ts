@@ -34,7 +34,9 @@ export class PoolMember {
   /** The job it is sending, if any. */
   busy: string | null = null;
   failuresInARow = 0;
+  /** Wall-clock time the bench ends (shown), and the same on the monotonic clock (acted on). */
   benchedUntil: number | null = null;
+  benchEnds: number | null = null;
   lastFailure: string | null = null;
   sent = 0;
   failed = 0;
@@ -64,11 +66,11 @@ export class PoolMember {
     return imei ? `${imei} (${this.modem.status.path})` : this.modem.status.path;
   }
 
-  /** Why it cannot send now, in words; null when it can. */
-  why(now: number): string | null {
+  /** Why it cannot send now, in words; null when it can (`mono`: the pool's monotonic time). */
+  why(mono: number): string | null {
     if (this.benchedUntil !== null) {
       const until = new Date(this.benchedUntil).toISOString().replace(/\.\d+Z$/, 'Z');
-      return `benched until ${until} after ${this.failuresInARow} failure${this.failuresInARow === 1 ? '' : 's'} in a row${this.lastFailure ? ` (last: ${this.lastFailure})` : ''}${now >= this.benchedUntil ? ', being probed' : ''}`;
+      return `benched until ${until} after ${this.failuresInARow} failure${this.failuresInARow === 1 ? '' : 's'} in a row${this.lastFailure ? ` (last: ${this.lastFailure})` : ''}${mono >= (this.benchEnds ?? 0) ? ', being probed' : ''}`;
     }
     const st = this.modem.status;
     if (st.state === 'ready') return null;

@@ -14,12 +14,14 @@
 //     sent again.
 // Status reports (reports.ts) and received SMS (incoming.ts) come through the same modems.
 import type { Logger } from 'pino';
-import type { Bearer, IncomingSms, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
+import type { Bearer, BearerClockStep, IncomingSms, NetworkTime, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
+import { timestampToDate } from '../../codec/sms/index.js';
 import type { Store } from '../../store/store.js';
 import type { PoolJob } from '../../store/types.js';
 import { Modem } from '../modem/driver.js';
 import { ModemError, ModemSendError } from '../modem/errors.js';
-import type { IncomingStatusReport, ModemTimeouts } from '../modem/types.js';
+import type { IncomingPdu, IncomingStatusReport, ModemTimeouts, NetworkTimeReading } from '../modem/types.js';
+import { shiftPoolTimes } from './clock-step.js';
 import { IncomingBook } from './incoming.js';
 import { JobBook, isUncuttable, type Segment } from './jobs.js';
 import { PoolMember, TRANSIENT, type PoolModemSpec } from './member.js';
@@ -54,7 +56,10 @@ export interface ModemPoolOptions {
   jobIdleMs?: number;
   /** Least time between two writes of the modem status to LMDB. Default 1 s. */
   statusEveryMs?: number;
+  /** Wall-clock ms for what is stored (the process's clock); default Date.now. */
   now?: () => number;
+  /** A clock that never steps, for delays (rate limits, bench, waits); default performance.now. */
+  monotonic?: () => number;
 }
 
 interface Work {
@@ -82,11 +87,12 @@ export class ModemPoolBearer implements Bearer {
   private readonly store: Store;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly mono: () => number;
   private readonly jobs: JobBook;
   private readonly reports: ReportBook;
   private readonly incoming: IncomingBook;
   private readonly statusWriter: StatusWriter;
-  private readonly o: Required<Omit<ModemPoolOptions, 'store' | 'log' | 'modems' | 'timeouts' | 'now'>>;
+  private readonly o: Required<Omit<ModemPoolOptions, 'store' | 'log' | 'modems' | 'timeouts' | 'now' | 'monotonic'>>;
   private pending: Work[] = [];
   private readonly active = new Map<string, Promise<SubmitOutcome>>();
   private readonly running = new Set<Promise<void>>();
@@ -94,6 +100,7 @@ export class ModemPoolBearer implements Bearer {
   private readonly confirming = new Set<Promise<void>>();
   private confirmsIssued = 0;
   private readonly reportListeners: ((r: StatusReport) => void)[] = [];
+  private readonly timeListeners: ((t: NetworkTime) => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -103,6 +110,7 @@ export class ModemPoolBearer implements Bearer {
     this.store = opts.store;
     this.log = opts.log;
     this.now = opts.now ?? Date.now;
+    this.mono = opts.monotonic ?? (() => performance.now());
     this.o = {
       statusReports: opts.statusReports ?? true,
       benchAfterFailures: opts.benchAfterFailures ?? 3,
@@ -120,7 +128,7 @@ export class ModemPoolBearer implements Bearer {
     this.reports = new ReportBook(this.store, this.log, this.o.reportWindowMs, this.now);
     this.incoming = new IncomingBook({ store: this.store, log: this.log, timeoutMs: this.o.reassemblyTimeout, now: this.now });
     this.members = opts.modems.map((spec) => this.member(spec, opts.timeouts));
-    this.statusWriter = new StatusWriter(this.store, this.log, () => this.views(), this.o.statusEveryMs, this.now);
+    this.statusWriter = new StatusWriter(this.store, this.log, () => this.views(), this.o.statusEveryMs, this.mono);
     this.incoming.start();
     for (const m of this.members) {
       void m.modem.start().then((st) => this.log.info({ modem: m.label, state: st.state, detail: st.detail }, 'modem started'));
@@ -144,7 +152,10 @@ export class ModemPoolBearer implements Bearer {
       ...(spec.smsc ? { smsc: spec.smsc } : {}),
       vendor: spec.vendor ?? 'auto',
       receive: spec.receive ?? 'store',
-      onSms: (sms) => this.incoming.take((slot.m as PoolMember).key, spec.msisdn, sms),
+      onSms: (sms) => {
+        this.stamp(slot.m as PoolMember, sms, 'an SMS');
+        return this.incoming.take((slot.m as PoolMember).key, spec.msisdn, sms);
+      },
       onStatusReport: (r) => this.statusReport(slot.m as PoolMember, r),
       ...(timeouts ? { timeouts } : {}),
     });
@@ -155,6 +166,7 @@ export class ModemPoolBearer implements Bearer {
       this.pump();
       this.statusWriter.changed();
     });
+    modem.on('network-time', (r: NetworkTimeReading) => this.tell({ at: r.at, kind: 'clock', source: `modem ${m.label}: ${r.source}` }));
     return m;
   }
 
@@ -175,6 +187,36 @@ export class ModemPoolBearer implements Bearer {
 
   onIncoming(listener: (sms: IncomingSms) => Promise<void>): void {
     this.incoming.listen(listener);
+  }
+
+  onNetworkTime(listener: (t: NetworkTime) => void): void {
+    this.timeListeners.push(listener);
+  }
+
+  /** Moves the wall-clock times the pool keeps (reassembly, report and job windows) with the clock. */
+  async clockStepped(step: BearerClockStep): Promise<void> {
+    const moved = await this.store.tx(() => shiftPoolTimes(this.store, step.delta));
+    this.log.info({ delta: step.delta, ...moved }, 'modem pool times moved with the clock');
+    this.incoming.rearm();
+  }
+
+  private tell(t: NetworkTime): void {
+    for (const l of this.timeListeners) {
+      try {
+        l(t);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'network time listener failed');
+      }
+    }
+  }
+
+  /** A service centre's time stamp: the present is not earlier than it. */
+  private stamp(m: PoolMember, pdu: IncomingPdu, what: string): void {
+    const t = pdu.message?.tpdu;
+    if (!t || !('scts' in t)) return;
+    let at = timestampToDate(t.scts).getTime();
+    if (t.type === 'SMS-STATUS-REPORT') at = Math.max(at, timestampToDate(t.dischargeTime).getTime());
+    if (Number.isFinite(at)) this.tell({ at, kind: 'not-before', source: `the SMSC time stamp of ${what} through modem ${m.label}` });
   }
 
   /** Each modem's port, IMEI, state, operator, signal, rate, queue, counters and bench. */
@@ -227,7 +269,7 @@ export class ModemPoolBearer implements Bearer {
     }
     if (this.closing) return { status: 'retry', reason: 'the modem pool is shutting down' };
     return new Promise<SubmitOutcome>((resolve) => {
-      this.pending.push({ job, rec, segs, excluded: new Set(), since: this.now(), lastError: null, done: resolve });
+      this.pending.push({ job, rec, segs, excluded: new Set(), since: this.mono(), lastError: null, done: resolve });
       this.pump();
     });
   }
@@ -235,7 +277,7 @@ export class ModemPoolBearer implements Bearer {
   /** Gives waiting jobs to modems that can take them; arms a timer for the next possibility. */
   private pump(): void {
     if (this.closing) return;
-    const now = this.now();
+    const now = this.mono();
     let wakeAt = Infinity;
     for (let i = 0; i < this.pending.length; i++) {
       const w = this.pending[i];
@@ -259,6 +301,7 @@ export class ModemPoolBearer implements Bearer {
     this.statusWriter.changed();
   }
 
+  /** `now` is the pool's monotonic time: rate limits and waits are delays, not dates. */
   private choose(w: Work, now: number): Choice {
     const eligible = this.members.filter((m) => routeMatch(m.spec.routes, w.job.to) >= 0 && !w.excluded.has(m));
     let candidates = eligible.filter((m) => m.usable);
@@ -305,7 +348,7 @@ export class ModemPoolBearer implements Bearer {
       this.timer = null;
       this.timerAt = Infinity;
       this.pump();
-    }, Math.max(0, at - this.now()));
+    }, Math.max(0, at - this.mono()));
     this.timer.unref?.();
   }
 
@@ -331,7 +374,7 @@ export class ModemPoolBearer implements Bearer {
       const todo = w.segs.filter((s) => s.state !== 'confirmed');
       const confirmations: Promise<void>[] = [];
       let error: unknown = null;
-      m.limiter.take(todo.length, this.now());
+      m.limiter.take(todo.length, this.mono());
       try {
         await m.modem.send(todo.map((s) => ({ hex: s.hex, length: s.length })), {
           onSegment: (i, mr) => {
@@ -430,8 +473,8 @@ export class ModemPoolBearer implements Bearer {
   // ------------------------------------------------------------------------------- health
 
   private bench(m: PoolMember): void {
-    const now = this.now();
-    m.benchedUntil = now + this.o.benchFor;
+    m.benchedUntil = this.now() + this.o.benchFor;
+    m.benchEnds = this.mono() + this.o.benchFor;
     this.log.warn({ modem: m.label, failures: m.failuresInARow, last: m.lastFailure, until: new Date(m.benchedUntil).toISOString() }, 'modem benched');
     this.scheduleProbe(m);
     this.statusWriter.changed();
@@ -442,7 +485,7 @@ export class ModemPoolBearer implements Bearer {
     m.probeTimer = setTimeout(() => {
       m.probeTimer = null;
       void this.probe(m);
-    }, Math.max(0, (m.benchedUntil ?? 0) - this.now()));
+    }, Math.max(0, (m.benchEnds ?? 0) - this.mono()));
     m.probeTimer.unref?.();
   }
 
@@ -450,7 +493,7 @@ export class ModemPoolBearer implements Bearer {
   private async probe(m: PoolMember): Promise<void> {
     if (this.closing) return;
     let ok = false;
-    let why = m.why(this.now()) ?? '';
+    let why = m.why(this.mono()) ?? '';
     if (m.state === 'ready') {
       try {
         await m.modem.refresh();
@@ -463,11 +506,13 @@ export class ModemPoolBearer implements Bearer {
     if (this.closing) return;
     if (ok) {
       m.benchedUntil = null;
+      m.benchEnds = null;
       m.failuresInARow = 0;
       this.log.info({ modem: m.label }, 'modem back in service');
       this.pump();
     } else {
       m.benchedUntil = this.now() + this.o.benchFor;
+      m.benchEnds = this.mono() + this.o.benchFor;
       this.log.warn({ modem: m.label, why, until: new Date(m.benchedUntil).toISOString() }, 'benched modem still not usable');
       this.scheduleProbe(m);
     }
@@ -485,8 +530,8 @@ export class ModemPoolBearer implements Bearer {
 
   /** When to try again: when the first benched modem is probed if all are benched, else the back-off. */
   private retryAfter(members: PoolMember[], attempt: number, now: number): number {
-    if (members.length > 0 && members.every((m) => m.benchedUntil !== null)) {
-      const first = Math.min(...members.map((m) => m.benchedUntil as number));
+    if (members.length > 0 && members.every((m) => m.benchEnds !== null)) {
+      const first = Math.min(...members.map((m) => m.benchEnds as number));
       return Math.max(1_000, first - now + 1_000);
     }
     return this.backoff(attempt);
@@ -495,6 +540,7 @@ export class ModemPoolBearer implements Bearer {
   // ------------------------------------------------------------------------------- reports, views
 
   private async statusReport(m: PoolMember, r: IncomingStatusReport): Promise<void> {
+    this.stamp(m, r, 'a status report');
     if (!r.report) {
       this.log.warn({ modem: m.label, hex: r.hex, error: r.error?.message }, 'unreadable status report; dropped');
       return;

@@ -12,6 +12,7 @@ import { cmeError, cmsError } from '../modem/errors.js';
 import { arg, intArg, parseCommandLine, type ParsedCommand } from './command-line.js';
 import { dialect as getDialect, type Dialect, type DialectName } from './dialects.js';
 import type { NetworkPdu, Subscriber, VirtualNetwork } from './network.js';
+import { ModemClock } from './modem-clock.js';
 import { MessageMemories } from './storage.js';
 
 export type SimState = 'ready' | 'pin' | 'puk' | 'absent';
@@ -97,6 +98,8 @@ export class VirtualModem implements Subscriber {
   private smsc: string;
   private mems: [string, string, string];
   private readonly storage: MessageMemories;
+  /** +CCLK and the network's time (+CTZU, +CTZR). */
+  readonly clock: ModemClock;
   private nextMr = 0;
   // line handling
   private stream: Duplex | null = null;
@@ -132,6 +135,7 @@ export class VirtualModem implements Subscriber {
     this.mems = [d.memories[0][0], d.memories[1][0], d.memories[2][0]];
     const names = [...d.memories[0], ...d.memories[1], ...d.memories[2], ...(d.statusMemory ? [d.statusMemory] : [])];
     this.storage = new MessageMemories(d.capacity, names, d.firstIndex);
+    this.clock = new ModemClock(d, () => network.networkTime(), (l) => this.urc(l), () => isRegistered(this.effectiveReg()));
     this.cfun = this.dialect.cfunAtBoot;
     this.resetSettings();
     network.attach(this);
@@ -183,8 +187,15 @@ export class VirtualModem implements Subscriber {
     this.powered = true;
     this.cfun = this.dialect.cfunAtBoot;
     this.resetSettings();
+    this.clock.powerOn();
     if (this.sim === 'ready' && this.pin) this.sim = 'pin';
     for (const u of this.dialect.boot) this.urc(u);
+    this.clock.nitz();
+  }
+
+  /** The network sends its time now (a time-zone change, a location update). */
+  sendNitz(): void {
+    this.clock.nitz();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -221,7 +232,10 @@ export class VirtualModem implements Subscriber {
   setRegistration(stat: number): void {
     const before = this.effectiveReg();
     this.reg = stat;
-    if (this.effectiveReg() !== before) this.announceRegistration();
+    if (this.effectiveReg() !== before) {
+      this.announceRegistration();
+      this.clock.nitz();
+    }
   }
 
   setSignal(rssi: number): void {
@@ -531,7 +545,12 @@ export class VirtualModem implements Subscriber {
         if (c.type !== 'set' || n === null || ![0, 1, 4].includes(n)) return this.cme(3);
         const before = this.effectiveReg();
         this.cfun = n as 0 | 1 | 4;
-        if (this.effectiveReg() !== before) setImmediate(() => this.announceRegistration());
+        if (this.effectiveReg() !== before) {
+          setImmediate(() => {
+            this.announceRegistration();
+            this.clock.nitz();
+          });
+        }
         return this.ok();
       }
       // ---- network
@@ -615,7 +634,7 @@ export class VirtualModem implements Subscriber {
         if (d.name !== 'sierra') return this.unknown();
         return this.ok(['!GSTATUS: ', `Current Time:  1000\t\tTemperature: 38`, `Mode:        ONLINE\t\tSystem mode:  LTE`]);
       default:
-        return this.iccidCommand(c) ?? this.unknown();
+        return this.clock.command(c) ?? this.iccidCommand(c) ?? this.unknown();
     }
   }
 
@@ -656,7 +675,10 @@ export class VirtualModem implements Subscriber {
     this.pinAttempts = 3;
     setImmediate(() => {
       this.urc('+CPIN: READY');
-      if (isRegistered(this.reg)) this.announceRegistration();
+      if (isRegistered(this.reg)) {
+        this.announceRegistration();
+        this.clock.nitz();
+      }
     });
     return this.ok();
   }

@@ -58,8 +58,13 @@ export interface NetworkOptions {
   retryMs?: number;
   /** Attempts before the SMSC gives up (status report 0x46, validity expired). Default 20. */
   maxAttempts?: number;
-  /** The network's clock (time stamps of DELIVERs and reports). */
+  /** The network's clock (time stamps of DELIVERs and reports, and its NITZ time). */
   clock?: () => Date;
+  /**
+   * The network sends its time to modems at registration (NITZ), in this zone (quarters of an
+   * hour east of UTC, daylight saving included); absent: it sends none.
+   */
+  nitz?: { zone: number };
   /**
    * Called for a destination nobody has attached: a subscriber created on the spot (a virtual
    * phone for any number pushed to), or null for "no such subscriber".
@@ -91,8 +96,10 @@ export class VirtualNetwork extends EventEmitter {
   readonly undeliverable: SubmissionRecord[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly rejections = new Map<string, number>();
-  private readonly opts: Required<Omit<NetworkOptions, 'logger' | 'operator' | 'smsc' | 'autoAttach'>>;
+  private readonly opts: Required<Omit<NetworkOptions, 'logger' | 'operator' | 'smsc' | 'autoAttach' | 'nitz'>>;
   private readonly autoAttachFn: ((msisdn: string) => Subscriber | null) | null;
+  /** Test control: the zone NITZ gives (null: the network sends no time). */
+  nitzZone: number | null;
   /** Test control: the TP-ST to report for a submission instead of the real outcome (null: the real one). */
   statusFor: ((rec: SubmissionRecord, real: number) => number | null) | null = null;
   /** Test control: status reports wait (in order) until releaseReports(). */
@@ -117,6 +124,12 @@ export class VirtualNetwork extends EventEmitter {
     };
     this.log = opts.logger ?? null;
     this.autoAttachFn = opts.autoAttach ?? null;
+    this.nitzZone = opts.nitz?.zone ?? null;
+  }
+
+  /** The time the network sends (NITZ), or null when it sends none. */
+  networkTime(): { at: number; zone: number } | null {
+    return this.nitzZone === null ? null : { at: this.opts.clock().getTime(), zone: this.nitzZone };
   }
 
   /** Sends the status reports held back (holdReports), oldest first, and stops holding. */

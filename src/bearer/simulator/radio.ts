@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { DialectName } from './dialects.js';
 import { MmsUserAgent, type MmsAgentOptions } from './mms-agent.js';
 import { VirtualModem } from './modem.js';
-import { VirtualNetwork } from './network.js';
+import { VirtualNetwork, type NetworkOptions } from './network.js';
 import { VirtualPhone } from './phone.js';
 import { InProcessPorts, servePort, type ServedPort } from './transport.js';
 
@@ -26,6 +26,9 @@ export interface RadioOptions {
   firstModemMsisdn?: string;
   /** MMS user agents on the virtual phones (null: phones only show SMS). */
   agents?: Omit<MmsAgentOptions, 'logger'> | null;
+  /** The network's clock (time stamps) and whether it sends its time (NITZ), in which zone. */
+  clock?: NetworkOptions['clock'];
+  nitz?: NetworkOptions['nitz'];
   logger: Logger;
 }
 
@@ -52,7 +55,10 @@ export class SimulatedRadio {
 
   private constructor(private readonly o: RadioOptions) {
     this.log = o.logger;
-    this.network = new VirtualNetwork({ airTimeMs: o.airTimeMs ?? 0, logger: o.logger, autoAttach: (n) => this.phone(n) });
+    this.network = new VirtualNetwork({
+      airTimeMs: o.airTimeMs ?? 0, logger: o.logger, autoAttach: (n) => this.phone(n),
+      ...(o.clock ? { clock: o.clock } : {}), ...(o.nitz ? { nitz: o.nitz } : {}),
+    });
   }
 
   /** Serves the modems; resolves when every port exists. */

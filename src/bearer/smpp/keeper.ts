@@ -67,16 +67,16 @@ export class LinkKeeper {
 
   /** Resolves once bound (true), or at close or after `timeoutMs` (false). */
   async ready(timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (!this.isBound && !this.closing && Date.now() < until) await this.change(until - Date.now());
+    const until = performance.now() + timeoutMs; // a delay: monotonic, whatever the wall clock does
+    while (!this.isBound && !this.closing && performance.now() < until) await this.change(until - performance.now());
     return this.isBound;
   }
 
   /** The bound link; waits for a connection or bind in progress, not for a back-off. */
   async boundLink(): Promise<SmppLink | null> {
-    const until = Date.now() + 2 * this.o.responseTimeoutMs;
-    while (!this.closing && !this.isBound && (this.current.state === 'connecting' || this.current.state === 'binding') && Date.now() < until) {
-      await this.change(until - Date.now());
+    const until = performance.now() + 2 * this.o.responseTimeoutMs;
+    while (!this.closing && !this.isBound && (this.current.state === 'connecting' || this.current.state === 'binding') && performance.now() < until) {
+      await this.change(until - performance.now());
     }
     const link = this.link;
     return this.isBound && link && !link.closed ? link : null;

@@ -1,6 +1,7 @@
 // Spaces submissions evenly at the rate the SMSC allows (1/rate apart, no bursts: SMSCs count
 // per second and some per shorter windows), and holds them all while the SMSC has said it is
-// throttling us.
+// throttling us. Times are monotonic (performance.now): a step of the wall clock must not
+// stop the sending (a day back) or burst it.
 export class Pacer {
   private readonly interval: number;
   private next = 0;
@@ -14,7 +15,7 @@ export class Pacer {
   async turn(stop: () => boolean = () => false): Promise<boolean> {
     for (;;) {
       if (stop()) return false;
-      const now = Date.now();
+      const now = performance.now();
       const at = Math.max(this.next, this.holdUntil);
       if (at <= now) {
         this.next = now + this.interval;
@@ -26,11 +27,12 @@ export class Pacer {
 
   /** No turn before `ms` from now. */
   hold(ms: number): void {
-    this.holdUntil = Math.max(this.holdUntil, Date.now() + ms);
+    this.holdUntil = Math.max(this.holdUntil, performance.now() + ms);
   }
 
-  /** When the current hold ends (0: none). */
+  /** When the current hold ends, on the wall clock (0: none). */
   get heldUntil(): number {
-    return this.holdUntil > Date.now() ? this.holdUntil : 0;
+    const left = this.holdUntil - performance.now();
+    return left > 0 ? Date.now() + left : 0;
   }
 }

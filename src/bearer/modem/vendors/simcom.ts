@@ -11,4 +11,6 @@ export const simcom: VendorProfile = {
   noise: ['Call Ready', 'SMS Ready', 'PB DONE', 'SMS DONE', '*PSUTTZ:', 'DST:', '+CIEV:'],
   iccid: [{ command: 'AT+CCID' }, { command: 'AT+CICCID', prefixes: ['+ICCID:'] }],
   bootUrcs: ['RDY'],
+  // local time stamps from the network: the clock is set, *PSUTTZ / +CTZV / DST: report it
+  networkTime: ['AT+CLTS=1'],
 };
