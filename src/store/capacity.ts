@@ -12,8 +12,8 @@
 // a crash loop before this one) and re-created once there is room again. LMDB writes a
 // changed page to a new place (copy on write), so even a state change needs free pages: without
 // the reserve a full disk would stop deliveries with the new messages.
-import { closeSync, openSync, statfsSync, unlinkSync, writeSync, existsSync, statSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { existsSync, statfsSync, statSync, unlinkSync } from 'node:fs';
+import { open, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -76,6 +76,10 @@ export class Capacity {
   private checking: Promise<void> | null = null;
   private lastFailure: string | null = null;
   private started = false;
+  private making: Promise<boolean> | null = null;
+  private lastCheckAt = 0;
+  /** Probe commits that failed in a row: a failing card is probed less and less often. */
+  private failedProbes = 0;
   private readonly reserveBytes: number;
   private readonly listeners: ((level: CapacityLevel, detail: string) => void)[] = [];
   private readonly resumed: (() => void)[] = [];
@@ -147,15 +151,18 @@ export class Capacity {
     return null;
   }
 
-  /** A commit failed: look now (coalesced: a failing probe does not loop). */
+  /**
+   * A commit failed: look now, or a second after the last look. While refusing, the regular
+   * looks go on (a failing probe neither loops nor cuts the back-off short).
+   */
   writeFailed(err: unknown): void {
     this.lastFailure = describeWriteFailure(err);
-    if (!this.started || this.checking) return;
+    if (!this.started || this.checking || this.cause !== null) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.check();
-    }, 0);
+    }, Math.max(0, this.lastCheckAt + POLL_REFUSING_MS - Date.now()));
     this.timer.unref?.();
   }
 
@@ -172,6 +179,7 @@ export class Capacity {
 
   private async checkOnce(): Promise<void> {
     if (!this.started) return;
+    this.lastCheckAt = Date.now();
     const fs = await statfs(this.o.path).catch(() => null);
     if (!fs || !this.started) return;
     const reading: StorageReading = { free: fs.bavail * fs.bsize, total: fs.blocks * fs.bsize, reserve: existsSync(join(this.o.path, RESERVE_FILE)), ...this.o.mapUse() };
@@ -183,7 +191,7 @@ export class Capacity {
     // spare, needs the reserve back and a commit that goes through.
     if ((this.cause === null || this.cause.kind === 'writes') && (failure !== null || before !== null)) {
       if (await this.resume(failure ?? 'commit failed')) this.cause = null;
-    }
+    } else if (this.cause === null && !reading.reserve) await this.makeReserve(); // removed by someone
     this.announce();
   }
 
@@ -195,8 +203,10 @@ export class Capacity {
     }
     try {
       await this.o.probe();
+      this.failedProbes = 0;
       return true;
     } catch (err) {
+      this.failedProbes++;
       this.cause = { kind: 'writes', error: err instanceof Error ? describeWriteFailure(await causeOf(err)) : failure };
       return false;
     }
@@ -221,8 +231,9 @@ export class Capacity {
     this.gauges?.used.set({ env: 'parts' }, r.parts);
     const R = this.reserveBytes;
     const mapFull = (env: keyof MapUse, share: number) => r[env] >= share * (env === 'records' ? this.o.maps.recordsMiB : this.o.maps.partsMiB) * MiB;
-    // Leaving the disk cause needs room for the reserve and the headroom, with a margin.
-    const diskLow = this.cause?.kind === 'disk' ? r.free < (r.reserve ? 1.5 * R : 2.5 * R) : r.free < R;
+    // Without its reserve file (given up, or not made yet) the store needs room to make it and
+    // the headroom, with a margin; leaving the disk cause needs that margin too.
+    const diskLow = r.free < (!r.reserve ? 2.5 * R : this.cause?.kind === 'disk' ? 1.5 * R : R);
     const mapCause = (['parts', 'records'] as const).find((env) => mapFull(env, this.cause?.kind === 'map' ? RESUME_MAP : FULL_MAP));
     if (diskLow) {
       if (this.cause?.kind !== 'disk') this.giveUpReserve();
@@ -241,21 +252,27 @@ export class Capacity {
     }
   }
 
-  /** Writes the reserve file (zeros, 1 MiB at a time); false (and no file) when there is no room. */
-  private async makeReserve(): Promise<boolean> {
+  /**
+   * Writes the reserve file (zeros: a sparse file would reserve nothing), asynchronously so that
+   * a slow SD card does not stall requests; false (and no file) when there is no room.
+   */
+  private makeReserve(): Promise<boolean> {
+    this.making ??= this.writeReserve().finally(() => (this.making = null));
+    return this.making;
+  }
+
+  private async writeReserve(): Promise<boolean> {
     const file = join(this.o.path, RESERVE_FILE);
     try {
       if (existsSync(file) && statSync(file).size === this.reserveBytes) return true;
-      const fd = openSync(file, 'w');
+      const fh = await open(file, 'w');
       try {
         const zeros = Buffer.alloc(MiB);
-        for (let left = this.reserveBytes; left > 0; left -= MiB) {
-          writeSync(fd, zeros, 0, Math.min(MiB, left));
-          if (left % (8 * MiB) === 0) await new Promise((r) => setImmediate(r)); // let requests in
-        }
+        for (let left = this.reserveBytes; left > 0; left -= MiB) await fh.write(zeros, 0, Math.min(MiB, left));
       } finally {
-        closeSync(fd);
+        await fh.close();
       }
+      if (!existsSync(file)) return false; // given up meanwhile: the disk filled
       if (this.reading) this.reading = { ...this.reading, reserve: true, free: Math.max(0, this.reading.free - this.reserveBytes) };
       return true;
     } catch {
@@ -287,7 +304,7 @@ export class Capacity {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.check();
-    }, this.cause === null ? POLL_OK_MS : POLL_REFUSING_MS);
+    }, this.cause === null ? POLL_OK_MS : this.cause.kind === 'writes' ? Math.min(POLL_REFUSING_MS * 2 ** this.failedProbes, 30_000) : POLL_REFUSING_MS);
     this.timer.unref?.();
   }
 }
