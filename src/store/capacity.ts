@@ -294,7 +294,7 @@ export class Capacity {
     const was = this.lastAnnounced;
     if (was === key) return;
     this.lastAnnounced = key;
-    const detail = describeStorage(this.reading, this.cause, this.o.maps, this.o.reserveMiB);
+    const detail = describeStorage(this.reading, this.cause, this.o.maps, this.o.reserveMiB, true);
     for (const l of this.listeners) l(level, detail);
     if (was !== null && level === 'ok') for (const fn of this.resumed) fn();
   }
@@ -316,13 +316,15 @@ export function judgeStorage(r: StorageReading, maps: MapSizes, reserveMiB: numb
   return { level: cause ? 'degraded' : 'ok', detail: describeStorage(r, cause, maps, reserveMiB) };
 }
 
-function describeStorage(r: StorageReading | null, cause: Cause | null, maps: MapSizes, reserveMiB: number): string {
+/** One sentence for the operator; `brief` (the server's condition, kept until the next change) leaves out what changes all the time. */
+function describeStorage(r: StorageReading | null, cause: Cause | null, maps: MapSizes, reserveMiB: number, brief = false): string {
   if (!r) return 'not checked yet';
   const where = `${mib(r.free)} free of ${mib(r.total)} on the store's filesystem`;
   const refused = 'new messages are refused (Error-transient-failure); stored messages are still notified and fetched';
   switch (cause?.kind) {
     case undefined:
-      return `accepting messages (${where}; records ${mib(r.records)} of ${maps.recordsMiB} MiB, payloads ${mib(r.parts)} of ${maps.partsMiB} MiB; reserve of ${reserveMiB} MiB ${r.reserve ? 'in place' : 'not made yet'})`;
+      if (brief) return `accepting messages (${where})`;
+      return `accepting messages (${where}; records ${mib(r.records)} of ${maps.recordsMiB} MiB, payloads ${mib(r.parts)} of ${maps.partsMiB} MiB; ${r.reserve ? `reserve file of ${reserveMiB} MiB in place` : `no reserve file (${reserveMiB} MiB) yet`})`;
     case 'disk':
       return `disk full: ${where}, below the ${reserveMiB} MiB kept for stored messages (store.reserveMiB); ${refused}. Free space there: the store resumes by itself`;
     case 'map': {
