@@ -1,9 +1,12 @@
 // `mmsc doctor`: what is wrong with this box and how to fix it. Reads the configuration and,
 // read-only like `mmsc modems`, the conditions the running server recorded in the store
-// (src/health.ts). Exit status 0 when everything is ok, 1 when something is not, 2 when the
-// configuration itself is bad.
+// (src/health.ts), and checks the store's space itself (free space on its filesystem, use of
+// its maps against store.mapSizeMiB: what the server refuses new messages by), so that a full
+// disk shows even when the server could not record it. Exit status 0 when everything is ok, 1
+// when something is not, 2 when the configuration itself is bad.
 import { existsSync } from 'node:fs';
 import { HEALTH_META_KEY, type HealthSnapshot } from '../health.js';
+import { judgeStorage, readStorage } from '../store/capacity.js';
 import { Store } from '../store/store.js';
 import { configOrReport } from './load-config.js';
 
@@ -48,6 +51,7 @@ export async function diagnose(configFile?: string): Promise<DoctorFinding[] | u
     return findings;
   }
   try {
+    findings.push(await storageFinding(store, path, config.store.reserveMiB));
     const snap = store.meta.get(HEALTH_META_KEY) as HealthSnapshot | undefined;
     if (!snap) {
       findings.push({ check: 'server', level: 'degraded', detail: `no conditions recorded in ${path} yet (start the server: mmsc serve)` });
@@ -64,6 +68,18 @@ export async function diagnose(configFile?: string): Promise<DoctorFinding[] | u
     await store.close();
   }
   return findings;
+}
+
+/** Free space and map use, judged as the server judges them (store/capacity.ts); reads only. */
+async function storageFinding(store: Store, path: string, reserveMiB: number): Promise<DoctorFinding> {
+  try {
+    const parts = await Store.partsInUse(path, store.maps);
+    const reading = readStorage(path, { records: store.mapUse().records, parts: parts ?? 0 });
+    const { level, detail } = judgeStorage(reading, store.maps, reserveMiB);
+    return { check: 'storage', level, detail };
+  } catch (e) {
+    return { check: 'storage', level: 'failed', detail: `cannot read the store's space at ${path}: ${(e as Error).message}` };
+  }
 }
 
 export async function doctorCommand(o: DoctorOptions): Promise<number> {

@@ -71,8 +71,19 @@ export const ConfigSchema = z
     store: z
       .object({
         path: z.string().min(1).default('./data'),
-        /** LMDB map size in MiB (the largest the store may grow to). */
-        mapSizeMiB: z.number().int().min(16).default(4096),
+        /**
+         * The largest the store may grow to, in MiB, both LMDB environments together (records a
+         * quarter, payloads the rest); new messages are refused past 7/8 of either, as on a full
+         * disk. `auto`: 8192 on 64-bit, what fits the address space on 32-bit (a Raspberry Pi OS
+         * process has 3 GiB); a number that does not fit is lowered, and start-up says so.
+         */
+        mapSizeMiB: z.union([z.literal('auto'), z.number().int().min(16)]).default('auto'),
+        /**
+         * Space kept for the messages already stored, in MiB: new messages are refused when the
+         * store's filesystem has less free, and a file of this size in the store's folder is given
+         * up when the disk fills anyway, so that deliveries and retrievals go on.
+         */
+        reserveMiB: z.number().int().min(1).default(32),
       })
       .strict()
       .prefault({}),

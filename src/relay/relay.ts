@@ -9,6 +9,7 @@ import type { EncodedString, MmsPart, MmsPdu, ReadStatus, Status } from '../code
 import { encodeMms } from '../codec/mms/index.js';
 import type { Config } from '../config/schema.js';
 import type { ScheduleKey, Store } from '../store/store.js';
+import { describeWriteFailure, isWriteFailure } from '../store/write-failures.js';
 import type { AddressField, Delivery, DeliveryKey, OutboxItem, OutboxKind, PartMeta, StoredMessage } from '../store/types.js';
 import { classify, normaliseNumber, plmn, sameNumber, type AddressPolicy } from './address.js';
 import type { Bearer, IncomingSms, StatusReport } from './bearer.js';
@@ -94,6 +95,8 @@ export class Relay {
   /** Payload commits of submissions in progress (a re-sent transaction waits for the first). */
   private readonly pendingParts = new Map<string, Promise<unknown>>();
   private readonly inFlightDone = new Set<Promise<void>>();
+  /** Scheduler steps that failed in a row (the store could not write): the next waits longer. */
+  private tickFailures = 0;
 
   constructor(o: RelayOptions) {
     this.cfg = o.config;
@@ -105,7 +108,7 @@ export class Relay {
     this.policy = o.config.relay;
     if (o.scheduledOnTrustedClock && !this.clock.trusted) this.kept = snapshotSchedule(this.store);
     this.unlistenClock = this.clock.onStep((step) => this.clockStepped(step));
-    this.bearer.onStatusReport?.((r) => void this.onStatusReport(r));
+    this.bearer.onStatusReport?.((r) => void this.onStatusReport(r).catch((e: unknown) => this.log.error({ err: e, job: r.jobId }, 'status report not recorded')));
     this.bearer.onIncoming?.((sms) => this.incoming(sms));
   }
 
@@ -146,6 +149,19 @@ export class Relay {
     if (unique.every((r) => r.c.route.kind === 'reject')) {
       const reasons = unique.map((r) => (r.c.route.kind === 'reject' ? r.c.route.reason : '')).join('; ');
       return { status: 'Error-permanent-failure', text: `no recipient can be reached: ${reasons}` };
+    }
+
+    // The store is full (disk or map) or cannot write: new messages wait, stored ones go on. A
+    // re-sent transaction that was stored before still gets its Ok (nothing to write for it).
+    const refusal = this.store.capacity.refusal(req.size);
+    if (refusal) {
+      const prior = this.store.idempotency.get([sender, tid]);
+      if (prior && this.store.messages.get(prior.messageId) && !this.pendingParts.has(prior.messageId)) {
+        this.log.info({ messageId: prior.messageId, sender, tid }, 'm-send.req re-sent: same Message-ID');
+        return { status: 'Ok', messageId: prior.messageId, duplicate: true, rejected: [] };
+      }
+      this.log.debug({ sender, tid, size: req.size, why: refusal }, 'message refused: the store cannot take new messages now');
+      return { status: 'Error-transient-failure', text: refusal };
     }
 
     const now = this.now();
@@ -230,8 +246,17 @@ export class Relay {
       try {
         await payloads;
       } catch (e) {
-        if (result.status === 'Ok' && !result.duplicate) await this.store.tx(() => this.unaccept(id, sender, tid));
         this.log.error({ err: e, messageId: id }, 'message payloads could not be stored');
+        if (result.status === 'Ok' && !result.duplicate) {
+          const unaccepted = await this.commit('take back a message whose payloads failed', () => this.unaccept(id, sender, tid));
+          if ('kept' in unaccepted) {
+            // not written yet: until it is, the message stays "pending" (the scheduler keeps off
+            // it) and a re-send of the transaction hears that it was not stored
+            const takenBack = unaccepted.kept.finally(() => this.pendingParts.delete(id)).then(() => Promise.reject(new Error('taken back')));
+            takenBack.catch(() => undefined);
+            this.pendingParts.set(id, takenBack);
+          }
+        }
         return notStored;
       }
       if (result.status === 'Ok' && result.duplicate) {
@@ -241,7 +266,7 @@ export class Relay {
         if (!(await first.then(() => true, () => false))) return notStored;
       }
     } finally {
-      this.pendingParts.delete(id);
+      if (this.pendingParts.get(id) === payloads) this.pendingParts.delete(id);
     }
     if (result.status === 'Ok') {
       const held = unique.filter((r) => r.c.route.kind === 'mm3' || r.c.route.kind === 'mm4').map((r) => r.c.canonical);
@@ -317,7 +342,8 @@ export class Relay {
     const ackTid = d.state === 'deferred' ? (d.retrieveTid ?? this.uniqueTid()) : undefined;
     const pdu = P.retrieveConf(msg, version, parts, ackTid, this.policy);
     if (!peek && FETCHABLE.has(d.state)) {
-      await this.store.tx(() => {
+      // On a full disk the phone still gets its message; the state change is written later.
+      await this.commit('retrieval', () => {
         const cur = this.store.deliveries.get([d.messageId, d.index]);
         if (!cur || !FETCHABLE.has(cur.state)) return;
         if (ackTid && !cur.retrieveTid) this.store.tids.putSync(ackTid, [d.messageId, d.index]);
@@ -341,7 +367,7 @@ export class Relay {
   async notifyResp(tid: string, status: Status | number, reportAllowed: boolean | undefined, version: string | undefined, by?: Requester): Promise<ConfirmResult> {
     const now = this.now();
     let stranger: string | undefined;
-    const changed = await this.store.tx(() => {
+    const changed = await this.committed('m-notifyresp.ind', false, () => {
       const d = this.store.deliveryByTid(tid);
       if (!d) return false;
       const msg = this.store.messages.get(d.messageId);
@@ -381,7 +407,7 @@ export class Relay {
   async acknowledge(tid: string, reportAllowed: boolean | undefined, version: string | undefined, by?: Requester): Promise<ConfirmResult> {
     const now = this.now();
     let stranger: string | undefined;
-    const changed = await this.store.tx(() => {
+    const changed = await this.committed('m-acknowledge.ind', false, () => {
       const d = this.store.deliveryByTid(tid);
       const msg = d && this.store.messages.get(d.messageId);
       if (!d || !msg) return false;
@@ -411,10 +437,10 @@ export class Relay {
   }
 
   /** m-read-rec.ind from a recipient: relay it to the originator as m-read-orig.ind. */
-  async readReport(readerMsisdn: string, messageId: string, status: ReadStatus | number, date: number | undefined): Promise<'relayed' | 'not-requested' | 'unknown-message' | 'not-a-recipient'> {
+  async readReport(readerMsisdn: string, messageId: string, status: ReadStatus | number, date: number | undefined): Promise<'relayed' | 'not-requested' | 'unknown-message' | 'not-a-recipient' | 'kept'> {
     const now = this.now();
     const reader = plmn(normaliseNumber(readerMsisdn, this.policy) ?? readerMsisdn);
-    const outcome = await this.store.tx(() => {
+    const outcome = await this.committed('m-read-rec.ind', 'kept' as const, () => {
       const msg = this.store.messages.get(messageId);
       if (!msg) return 'unknown-message' as const;
       if (!this.store.deliveriesOf(messageId).some((d) => d.recipient === reader)) return 'not-a-recipient' as const;
@@ -427,6 +453,35 @@ export class Relay {
     this.log.info({ messageId, reader, status, outcome }, 'm-read-rec.ind');
     if (outcome === 'relayed') this.wake();
     return outcome;
+  }
+
+  // ------------------------------------------------------------------ commits the store may not take
+
+  /**
+   * Commits a state change a phone or the bearer reported. When the store cannot write (a full
+   * disk: store/capacity.ts), the change is kept and written as soon as it can (store/deferred.ts)
+   * and `kept` resolves when it is; whoever reported it is answered all the same. Each such
+   * change re-reads the state inside its transaction, so applying it late is right; while some
+   * are kept, later ones queue behind them (an acknowledgement after the retrieval it follows).
+   */
+  private async commit<T>(what: string, fn: () => T): Promise<{ value: T } | { kept: Promise<boolean> }> {
+    if (this.store.deferred.size === 0) {
+      try {
+        return { value: await this.store.tx(fn) };
+      } catch (e) {
+        if (!isWriteFailure(e)) throw e;
+        this.log.debug({ what, error: describeWriteFailure(e) }, 'state change kept until the store can write');
+      }
+    }
+    const kept = this.store.later(what, () => void fn());
+    void kept.then((written) => written && this.wake());
+    return { kept };
+  }
+
+  /** commit(), answering `whenKept` for a change not written yet. */
+  private async committed<T, K>(what: string, whenKept: K, fn: () => T): Promise<T | K> {
+    const r = await this.commit(what, fn);
+    return 'value' in r ? r.value : whenKept;
   }
 
   // ------------------------------------------------------------------ state changes (inside tx)
@@ -518,10 +573,15 @@ export class Relay {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.ticking = this.tick()
-      .catch((e: unknown) => this.log.error({ err: e }, 'scheduler step failed'))
+      .then(() => void (this.tickFailures = 0))
+      .catch((e: unknown) => {
+        // A store that cannot write (full disk) fails every step: logged once, retried with back-off.
+        if (this.tickFailures++ === 0 || !isWriteFailure(e)) this.log.error({ err: e }, 'scheduler step failed');
+      })
       .finally(() => {
         this.ticking = null;
-        if (this.again) {
+        if (this.tickFailures > 0) this.retryTick();
+        else if (this.again) {
           this.again = false;
           this.wake();
         } else this.arm();
@@ -539,6 +599,18 @@ export class Relay {
       if (!this.ticking && dueNow) this.wake();
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** After a failed step: due work stays due, so wait (1 s doubling to 30 s) instead of spinning. */
+  private retryTick(): void {
+    this.again = false;
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, Math.min(1000 * 2 ** (this.tickFailures - 1), 30_000));
+    this.timer.unref?.();
   }
 
   private arm(): void {
@@ -724,7 +796,7 @@ export class Relay {
     }
     const now = this.now();
     const r = this.cfg.relay.outboxRetry;
-    await this.store.tx(() => {
+    const recorded = await this.commit('push outcome', () => {
       const cur = this.store.outbox.get(item.id);
       if (!cur) return;
       if (outcome.status === 'sent') {
@@ -740,6 +812,11 @@ export class Relay {
         this.note(cur, now, `${cur.kind} failed: ${outcome.reason}`);
       }
     });
+    if ('kept' in recorded) {
+      // Not written (full disk): the push keeps its slot until it is, so that it is not sent again.
+      this.log.warn({ id: item.id, kind: item.kind, to: item.to, outcome: outcome.status }, 'push outcome kept until the store can write');
+      await recorded.kept;
+    }
     if (outcome.status === 'sent') this.log.info({ id: item.id, kind: item.kind, to: item.to, segments: outcome.segments.length }, 'push sent');
     else this.log.warn({ id: item.id, kind: item.kind, to: item.to, attempt, outcome }, 'push not sent');
   }
@@ -756,7 +833,7 @@ export class Relay {
     // Notifications are keyed n<token>.<round>; record the handset delivery on the delivery.
     if (!r.jobId.startsWith('n')) return;
     const token = r.jobId.slice(1, r.jobId.lastIndexOf('.'));
-    await this.store.tx(() => {
+    await this.commit('status report', () => {
       const d = this.store.deliveryByToken(token);
       if (d) this.store.putDelivery({ ...d, history: [...d.history, { state: d.state, at: r.at, note: `notification SMS ${r.status}${r.detail ? `: ${r.detail}` : ''}` }] });
     });

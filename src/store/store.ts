@@ -12,14 +12,26 @@
 // the process's RSS grew with the data stored (76-79 MiB of map for 60 MB of 5 KB messages,
 // against 27-28 MiB split). A submission commits its payloads and its records in parallel and
 // is acknowledged once both are durable; recover() settles what a crash between them left.
+//
+// A full disk or map (capacity.ts) refuses new messages and lets the stored ones go on; a commit
+// that fails is reported there, and state changes that cannot wait are kept (deferred.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { migrate, type Migration } from './migrations.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Capacity, type MapUse } from './capacity.js';
+import { DeferredWrites } from './deferred.js';
+import { chooseMapSizes, type MapSizes } from './map-size.js';
+import { migrate, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { bytesInUse, roomToCreate, roomToMigrate } from './usage.js';
+import { isWriteFailure, takeUnhandledWriteFailures } from './write-failures.js';
 import type {
   Delivery, DeliveryKey, IncomingSms, OutboxItem, PhoneRecord, PoolJob, PoolModemRecord, PoolPart, PoolSegment, PoolSentSms, SmppPushRecord,
   StoredMessage,
 } from './types.js';
+
+export { StoreSpaceError } from './usage.js';
 
 /** Timed work, ordered by time: [at, kind, ...ref]. */
 export type ScheduleKey =
@@ -36,8 +48,14 @@ export interface IdempotencyRecord {
 
 export interface StoreOptions {
   path: string;
-  mapSizeMiB?: number;
+  /** Both environments together (map-size.ts); default `auto`. */
+  mapSizeMiB?: number | 'auto';
+  /** Space kept for the messages already stored (capacity.ts); default 32. */
+  reserveMiB?: number;
   readOnly?: boolean;
+  log?: Logger;
+  /** Where the capacity gauges go (the process's metrics). */
+  registry?: Registry;
   /** For tests of the migration path: the schema to bring the store to, and the steps. */
   schema?: { version: number; migrations: Record<number, Migration> };
 }
@@ -98,15 +116,27 @@ export class Store {
   /** Job id -> a push the SMPP bearer sent or is sending, until its outcome is final. */
   readonly smppPushes: Database<SmppPushRecord, string>;
   readonly schemaVersion: number;
+  /** The sizes of the two maps and why (said at start). */
+  readonly maps: MapSizes;
+  /** Whether new messages can be stored (started by the server, idle in read-only tools). */
+  readonly capacity: Capacity;
+  /** State changes kept while the store cannot write. */
+  readonly deferred: DeferredWrites;
+  private readonly releaseGuard: () => void;
 
   constructor(opts: StoreOptions) {
-    if (!opts.readOnly) mkdirSync(opts.path, { recursive: true });
-    // lmdb creates a missing folder even to read it: a look at a store that is not there must
-    // say so and leave nothing behind
-    else if (!existsSync(join(opts.path, 'data.mdb'))) throw new StoreNotFoundError(opts.path);
+    if (!opts.readOnly) {
+      mkdirSync(opts.path, { recursive: true });
+      roomToCreate(opts.path);
+    } else if (!existsSync(join(opts.path, 'data.mdb'))) {
+      // lmdb creates a missing folder even to read it: a look at a store that is not there must
+      // say so and leave nothing behind
+      throw new StoreNotFoundError(opts.path);
+    }
+    this.maps = chooseMapSizes(opts.mapSizeMiB ?? 'auto');
     this.env = open({
       path: opts.path,
-      mapSize: (opts.mapSizeMiB ?? 4096) * 1024 * 1024,
+      mapSize: this.maps.recordsMiB * 1024 * 1024,
       overlappingSync: false,
       maxDbs: 32,
       readOnly: opts.readOnly ?? false,
@@ -114,7 +144,7 @@ export class Store {
     const partsPath = join(opts.path, 'parts');
     this.partsEnv = opts.readOnly
       ? null
-      : open({ path: partsPath, mapSize: (opts.mapSizeMiB ?? 4096) * 1024 * 1024, overlappingSync: false, maxDbs: 2 });
+      : open({ path: partsPath, mapSize: this.maps.partsMiB * 1024 * 1024, overlappingSync: false, maxDbs: 2 });
     this.partsDb = this.partsEnv ? this.partsEnv.openDB({ name: 'parts', encoding: 'binary' }) : null;
     this.meta = this.env.openDB({ name: 'meta' });
     this.messages = this.env.openDB({ name: 'messages' });
@@ -135,15 +165,63 @@ export class Store {
     this.poolSeen = this.env.openDB({ name: 'pool-seen' });
     this.poolModems = this.env.openDB({ name: 'pool-modems' });
     this.smppPushes = this.env.openDB({ name: 'smpp-pushes' });
+    this.releaseGuard = opts.readOnly ? () => undefined : takeUnhandledWriteFailures((e) => this.capacity?.writeFailed(e));
     try {
+      if (!opts.readOnly) roomToMigrate(opts.path, this.meta.get('schema') as number | undefined, opts.schema?.version ?? SCHEMA_VERSION);
       this.schemaVersion = opts.readOnly
         ? ((this.meta.get('schema') as number) ?? 0)
         : migrate({ env: this.env, partsEnv: this.partsEnv as RootDatabase }, this.meta, opts.schema?.version, opts.schema?.migrations);
     } catch (e) {
+      this.releaseGuard();
       void this.env.close();
       void this.partsEnv?.close();
       throw e;
     }
+    this.capacity = new Capacity({
+      path: opts.path,
+      maps: this.maps,
+      reserveMiB: opts.reserveMiB ?? 32,
+      mapUse: () => this.mapUse(),
+      probe: () => this.tx(() => this.meta.putSync('capacity.probe', Date.now())),
+      registry: opts.registry,
+      log: opts.log,
+    });
+    this.deferred = new DeferredWrites((fn) => this.tx(fn), opts.log);
+  }
+
+  /**
+   * Bytes in use in each environment: the pages of every database (and of LMDB's own trees).
+   * Free pages inside the data file are not counted: LMDB reuses them.
+   */
+  mapUse(): MapUse {
+    const records = [this.meta, this.messages, this.deliveries, this.schedule, this.tokens, this.tids, this.idempotency, this.outbox, this.quarantine, this.phones, this.inbox,
+      this.poolJobs, this.poolSegments, this.poolSent, this.poolParts, this.poolInbox, this.poolSeen, this.poolModems, this.smppPushes];
+    return {
+      records: bytesInUse(this.env, records),
+      parts: this.partsEnv && this.partsDb ? bytesInUse(this.partsEnv, [this.partsDb]) : 0,
+    };
+  }
+
+  /** Bytes in use in the payloads' environment of a store, read-only (for `mmsc doctor`); null when it has none. */
+  static partsInUse(path: string, maps: MapSizes): Promise<number | null> {
+    const partsPath = join(path, 'parts');
+    if (!existsSync(join(partsPath, 'data.mdb'))) return Promise.resolve(null);
+    const env = open({ path: partsPath, mapSize: maps.partsMiB * 1024 * 1024, readOnly: true, maxDbs: 2 });
+    let bytes: number | null = null;
+    try {
+      bytes = bytesInUse(env, [env.openDB({ name: 'parts', encoding: 'binary' })]);
+    } catch {
+      // not a payloads environment we know
+    }
+    return env.close().then(() => bytes);
+  }
+
+  /**
+   * Keeps a state change the store could not write (see deferred.ts) and writes it as soon as
+   * it can; resolves true once written, false if the store closed first.
+   */
+  later(what: string, fn: () => void): Promise<boolean> {
+    return this.deferred.add(what, fn);
   }
 
   /** Part payloads, [Message-ID, index] -> octets, stored once per message whatever the recipients. */
@@ -155,7 +233,15 @@ export class Store {
   /** A write transaction of the parts environment; resolves once durable. */
   partsTx<T>(fn: () => T): Promise<T> {
     if (!this.partsEnv) throw new Error('the store is read-only');
-    return this.partsEnv.transaction(fn);
+    return this.reported(this.partsEnv.transaction(fn));
+  }
+
+  /** A failed commit is reported to the capacity check (which may refuse new messages). */
+  private reported<T>(commit: Promise<T>): Promise<T> {
+    return Promise.resolve(commit).catch((e: unknown) => {
+      if (isWriteFailure(e)) this.capacity?.writeFailed(e);
+      throw e;
+    });
   }
 
   /** Drops a message's payloads (its own transaction: they live in the other environment). */
@@ -205,7 +291,7 @@ export class Store {
 
   /** Runs fn in one write transaction; resolves once the commit is durable. */
   tx<T>(fn: () => T): Promise<T> {
-    return this.env.transaction(fn);
+    return this.reported(this.env.transaction(fn));
   }
 
   /** Same, synchronously (for start-up and tools; blocks the event loop for one fsync). */
@@ -298,7 +384,10 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    this.capacity?.stop();
+    this.deferred?.close();
     await this.env.close();
     await this.partsEnv?.close();
+    this.releaseGuard();
   }
 }

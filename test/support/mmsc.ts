@@ -33,7 +33,7 @@ export async function startTestMmsc(overrides: Partial<Record<keyof ConfigInput,
   const port = await freePort();
   const raw: Record<string, object> = {
     mmsc: { publicUrl: `http://127.0.0.1:${port}` },
-    store: { path: join(dir, 'store') },
+    store: { path: join(dir, 'store'), reserveMiB: 1 }, // not 32 MiB of zeros per test
     mm1: { port },
     log: { level: process.env.MMSC_TEST_LOG ?? 'silent' },
   };

@@ -57,10 +57,11 @@ export class PoolLab {
   readonly modems: LabModem[] = [];
   private readonly pools: ModemPoolBearer[] = [];
 
-  constructor(network: NetworkOptions = {}) {
+  /** `storeDir`: where the store goes (a small disk of its own, say) instead of the lab's folder. */
+  constructor(network: NetworkOptions = {}, private readonly o: { storeDir?: string } = {}) {
     this.lab = new ModemLab('pty', network);
     this.dir = mkdtempSync(join(tmpdir(), 'mmsc-pool-'));
-    this.store = new Store({ path: join(this.dir, 'store'), mapSizeMiB: 64 });
+    this.store = new Store({ path: join(o.storeDir ?? this.dir, 'store'), mapSizeMiB: 64 });
   }
 
   get network() {
@@ -120,7 +121,7 @@ export class PoolLab {
   /** Opens the store again (after a simulated crash of the process that held it). */
   async reopen(): Promise<void> {
     await this.store.close();
-    this.store = new Store({ path: join(this.dir, 'store'), mapSizeMiB: 64 });
+    this.store = new Store({ path: join(this.o.storeDir ?? this.dir, 'store'), mapSizeMiB: 64 });
   }
 
   submissionsFrom(m: LabModem): SubmissionRecord[] {

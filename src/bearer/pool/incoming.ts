@@ -222,7 +222,12 @@ export class IncomingBook {
         }
       } while (this.again && !this.closed);
     })()
-      .catch((err: unknown) => this.log.error({ err }, 'handing over received SMS failed'))
+      .catch((err: unknown) => {
+        // the relay took it but its removal here was not written (a full disk): handed over
+        // again later, which the relay's inbox takes as the same SMS (by its id)
+        this.log.warn({ err: (err as Error).message }, 'handing over received SMS failed; tried again later');
+        this.retryLater();
+      })
       .finally(() => {
         this.pumping = null;
         if (this.again && !this.closed) this.pump(); // asked for while finishing

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Bearer, BearerClockStep, IncomingSms, NetworkTime, PushJob, StatusReport, SubmitOutcome } from '../../relay/bearer.js';
 import { timestampToDate } from '../../codec/sms/index.js';
 import type { Store } from '../../store/store.js';
+import { describeWriteFailure, isWriteFailure } from '../../store/write-failures.js';
 import type { PoolJob } from '../../store/types.js';
 import { Modem } from '../modem/driver.js';
 import { ModemError, ModemSendError } from '../modem/errors.js';
@@ -258,6 +259,8 @@ export class ModemPoolBearer implements Bearer {
       opened = await this.jobs.open(job, job.statusReport && this.o.statusReports);
     } catch (err) {
       if (isUncuttable(err)) return { status: 'failed', reason: `the push cannot go by SMS: ${err.message}` };
+      // not queued (a full disk): nothing was sent, the relay tries again later
+      if (isWriteFailure(err)) return { status: 'retry', reason: `the job cannot be queued: the store cannot write (${describeWriteFailure(err)})`, retryAfterMs: this.backoff(job.attempt) };
       throw err;
     }
     const { rec, segs } = opened;

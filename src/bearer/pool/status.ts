@@ -44,6 +44,8 @@ export class StatusWriter {
   private readonly keys = new Map<PoolMember, string>();
   private readonly merged = new Set<PoolMember>();
   private closed = false;
+  /** The last write failed (logged once until one succeeds). */
+  private failing = false;
 
   constructor(
     private readonly store: Store,
@@ -110,8 +112,15 @@ export class StatusWriter {
           }
         }),
       )
-      .then(() => undefined)
-      .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not record the modem status'));
+      .then(() => {
+        if (this.failing) this.log.info('the modem status is recorded again');
+        this.failing = false;
+      })
+      .catch((err: unknown) => {
+        // once per streak: while the store cannot write (full disk) this fails every second
+        if (!this.failing) this.log.warn({ err: (err as Error).message }, 'could not record the modem status (until the store writes again)');
+        this.failing = true;
+      });
     return this.writing;
   }
 }
