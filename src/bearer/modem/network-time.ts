@@ -21,6 +21,7 @@ export interface NetworkClockOptions {
 
 export class NetworkClock {
   private reading = false;
+  private again = false;
 
   constructor(private readonly o: NetworkClockOptions) {}
 
@@ -64,14 +65,27 @@ export class NetworkClock {
     this.o.emit({ at: t.utc, source: `AT+CCLK? "${t.text}"${s.nitz ? ' after NITZ' : ''}`, nitz: s.nitz });
   }
 
-  /** A read as soon as the chat is free (not from inside a URC handler), one at a time. */
+  /**
+   * A read as soon as the chat is free (not from inside a URC handler), one at a time. A code
+   * that comes while a read is under way asks for another read after it: the one running may
+   * have read the clock before the network changed it.
+   */
   private readSoon(s: Session): void {
-    if (this.reading) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
     this.reading = true;
+    this.again = false;
     setImmediate(() => {
       const cur = this.o.session();
       const run = cur === s && s.initialised && !s.closed ? this.read(s) : Promise.resolve();
-      void run.catch((err: unknown) => s.log.debug({ err: (err as Error).message }, 'reading the modem clock failed')).finally(() => (this.reading = false));
+      void run
+        .catch((err: unknown) => s.log.debug({ err: (err as Error).message }, 'reading the modem clock failed'))
+        .finally(() => {
+          this.reading = false;
+          if (this.again) this.readSoon(s);
+        });
     });
   }
 }
