@@ -25,14 +25,20 @@ export interface LinkProfile {
 }
 
 export interface LinkConnection {
+  profile: LinkProfile;
   opened: number;
   closed?: number;
   /** Bytes carried phone to MMSC and MMSC to phone. */
   up: number;
   down: number;
+  /** When the last byte so far reached the MMSC, and when the MMSC's first byte entered the link. */
+  upLast?: number;
+  downFirst?: number;
 }
 
 const TICK_MS = 10;
+/** The bucket an idle link fills: GPRS/EDGE send in 20 ms radio blocks. */
+const BUCKET_MS = 20;
 const HIGH_WATER = 64 * 1024;
 
 /** One direction of one connection. */
@@ -56,12 +62,15 @@ class Shaper {
     /** Nothing passes before this time (the handshake). */
     private readonly openAt: number,
     private readonly count: (n: number) => void,
+    private readonly entered: () => void = () => undefined,
   ) {
-    this.last = Math.max(openAt, performance.now());
+    this.last = performance.now();
     dst.on('drain', () => this.schedule(0));
   }
 
   push(chunk: Buffer): void {
+    this.entered();
+    if (this.queued === 0) this.refill(true);
     this.queue.push(chunk);
     this.queued += chunk.length;
     if (this.queued > HIGH_WATER) this.src.pause();
@@ -86,17 +95,24 @@ class Shaper {
     }, ms);
   }
 
+  /**
+   * Adds the tokens of the time since the last refill. A link with data waiting has been sending
+   * all along (a late timer must not cost capacity); an idle one keeps at most one bucket.
+   */
+  private refill(idle: boolean): void {
+    const now = performance.now();
+    const from = Math.max(this.last, this.openAt, this.stallUntil);
+    if (now > from) this.tokens += ((now - from) * this.d.rate) / 1000;
+    if (idle) this.tokens = Math.min(this.tokens, Math.max(1, (this.d.rate * BUCKET_MS) / 1000));
+    this.last = now;
+  }
+
   private pump(): void {
     const now = performance.now();
     const wait = Math.max(this.openAt, this.stallUntil) - now;
-    if (wait > 0) {
-      this.last = Math.max(this.last, now + wait);
-      return this.schedule(wait);
-    }
+    if (wait > 0) return this.schedule(wait);
     if (this.dst.writableNeedDrain) return; // 'drain' reschedules
-    const bucket = Math.max(1, (this.d.rate * 20) / 1000);
-    this.tokens = Math.min(bucket, this.tokens + ((now - this.last) * this.d.rate) / 1000);
-    this.last = now;
+    this.refill(false);
     const stall = this.d.stalls?.[this.stall];
     let n = Math.min(Math.floor(this.tokens), this.queued);
     if (stall) n = Math.min(n, Math.max(0, stall.afterBytes - this.passed));
@@ -109,6 +125,7 @@ class Shaper {
     if (stall && this.passed >= stall.afterBytes) {
       this.stall++;
       this.stallUntil = now + stall.ms;
+      this.tokens = 0;
     }
     if (this.queued > 0) return this.schedule(TICK_MS);
     if (this.ended && this.inTransit === 0) this.dst.end();
@@ -150,7 +167,12 @@ export class LinkEmulator {
   readonly connections: LinkConnection[] = [];
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly port: number, readonly profile: LinkProfile) {}
+  /** The profile of the connections opened from now on (a benchmark switches it between runs). */
+  profile: LinkProfile;
+
+  private constructor(private readonly server: Server, readonly port: number, profile: LinkProfile) {
+    this.profile = profile;
+  }
 
   /** A proxy on 127.0.0.1 (`port`, or a free one) to `target`, shaping each connection as `profile`. */
   static async start(target: { host?: string; port: number }, profile: LinkProfile, port = 0): Promise<LinkEmulator> {
@@ -181,14 +203,18 @@ export class LinkEmulator {
   }
 
   private carry(phone: Socket, target: { host?: string; port: number }): void {
-    const stats: LinkConnection = { opened: performance.now(), up: 0, down: 0 };
+    const profile = this.profile;
+    const stats: LinkConnection = { profile, opened: performance.now(), up: 0, down: 0 };
     this.connections.push(stats);
     const mmsc = connect({ host: target.host ?? '127.0.0.1', port: target.port, allowHalfOpen: true, noDelay: true });
     this.sockets.add(phone).add(mmsc);
-    const rtt = 2 * (this.profile.up.latencyMs ?? 0);
+    const rtt = 2 * (profile.up.latencyMs ?? 0);
     // the phone's first byte leaves after SYN / SYN-ACK: one round trip after the connect
-    const up = new Shaper(this.profile.up, phone, mmsc, performance.now() + rtt, (n) => (stats.up += n));
-    const down = new Shaper(this.profile.down, mmsc, phone, performance.now(), (n) => (stats.down += n));
+    const up = new Shaper(profile.up, phone, mmsc, performance.now() + rtt, (n) => {
+      stats.up += n;
+      stats.upLast = performance.now();
+    });
+    const down = new Shaper(profile.down, mmsc, phone, performance.now(), (n) => (stats.down += n), () => (stats.downFirst ??= performance.now()));
     phone.on('data', (c: Buffer) => up.push(c));
     mmsc.on('data', (c: Buffer) => down.push(c));
     phone.on('end', () => up.end());

@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { Relay } from '../relay/relay.js';
 import { DropLog } from './drop-log.js';
 import { HEAD_BYTES, Mm1Handler } from './handler.js';
-import { readBody, readRequest, sendReply, TooLarge, type Reply, type RequestInfo } from './http.js';
+import { Aborted, readBody, readRequest, sendReply, TooLarge, type Reply, type RequestInfo } from './http.js';
 import { ConnectionGuard, serverOptions } from './limits.js';
 import { Authorities, parseTarget } from './target.js';
 
@@ -120,8 +120,8 @@ export class Mm1Server {
       },
       (e: unknown) => {
         if (e instanceof TooLarge) this.reply(res, this.handler.tooLarge(info, e.head, info.contentLength ?? e.seen), true);
-        else if (!res.destroyed) this.reply(res, this.handler.internal(info, e), true);
-        // Aborted: the client is gone (its limit, if any, was logged by the guard)
+        // Aborted: the client is gone (dropped by a limit, which logged it, or went away itself)
+        else if (!(e instanceof Aborted)) this.reply(res, this.handler.internal(info, e), true);
       },
     );
   }
