@@ -126,7 +126,9 @@ export async function main(): Promise<void> {
       for (const p of PROFILES) {
         for (const size of SIZES) {
           const key = `${p.name} ${size}`;
-          runs.set(key, [...(runs.get(key) ?? []), await runOnce(link, lines, p, size, recipients[k], `link${k}`)]);
+          const run = await runOnce(link, lines, p, size, recipients[k], `link${k}`);
+          runs.set(key, [...(runs.get(key) ?? []), run]);
+          console.log(`  run ${r + 1}/${RUNS} ${p.name} ${size / 1000} KB: ${(run.total / 1000).toFixed(1)} s, ${(run.total / run.minimum).toFixed(3)}x the minimum`);
           k++;
         }
       }
