@@ -86,8 +86,11 @@ export class ConnectionGuard {
     return this.conns.get(socket)?.refused ?? true;
   }
 
-  get open(): number {
-    return this.conns.size;
+  /** Connections on which a request head has begun to arrive (not yet a request). */
+  headsArriving(): number {
+    let n = 0;
+    for (const [s, c] of this.conns) if (!c.refused && c.phase === 'idle' && !s.destroyed && s.bytesRead > c.readAtIdle) n++;
+    return n;
   }
 
   /** Answers a refused request straight on the socket and closes it. */

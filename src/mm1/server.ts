@@ -34,7 +34,6 @@ export class Mm1Server {
   private server: Server | null = null;
   private inFlight = 0;
   private closing = false;
-  private drained: (() => void) | null = null;
   port = 0;
 
   constructor(o: Mm1Options) {
@@ -65,14 +64,18 @@ export class Mm1Server {
     return this.port;
   }
 
-  /** Stops accepting connections and resolves when the requests in flight have been answered. */
+  /**
+   * Stops accepting connections and resolves when the requests in flight have been answered
+   * (a request whose head is still arriving counts: headersTimeout bounds the wait).
+   */
   async close(): Promise<void> {
     this.closing = true;
     const server = this.server;
     this.server = null;
     server?.close(); // stops listening and closes idle keep-alive connections
-    if (this.inFlight > 0) await new Promise<void>((r) => (this.drained = r));
-    server?.closeAllConnections(); // what is left: heads never completed
+    await new Promise((r) => setImmediate(r)); // requests already received reach the parser
+    while (this.inFlight > 0 || this.guard.headsArriving() > 0) await new Promise((r) => setTimeout(r, 20));
+    server?.closeAllConnections(); // what is left: connections that never sent a byte
     this.drops.close();
   }
 
@@ -141,7 +144,6 @@ export class Mm1Server {
 
   private finished(): void {
     this.inFlight--;
-    if (this.inFlight === 0 && this.drained) this.drained();
   }
 
   private notAProxy(socket: Socket, method: string, authority: string): void {
