@@ -86,6 +86,13 @@ export class ConnectionGuard {
     return this.conns.get(socket)?.refused ?? true;
   }
 
+  /** Connections that have not sent a byte yet. */
+  silent(): number {
+    let n = 0;
+    for (const [s, c] of this.conns) if (!c.refused && !s.destroyed && s.bytesRead === 0) n++;
+    return n;
+  }
+
   /** Connections on which a request head has begun to arrive (not yet a request). */
   headsArriving(): number {
     let n = 0;

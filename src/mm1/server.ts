@@ -18,6 +18,9 @@ import { Aborted, readBody, readRequest, sendReply, TooLarge, type Reply, type R
 import { ConnectionGuard, serverOptions } from './limits.js';
 import { Authorities, parseTarget } from './target.js';
 
+/** How long a stop waits for connections that have not sent their first byte yet. */
+const CLOSE_GRACE_MS = 1000;
+
 export interface Mm1Options {
   config: Config;
   relay: Relay;
@@ -65,16 +68,19 @@ export class Mm1Server {
   }
 
   /**
-   * Stops accepting connections and resolves when the requests in flight have been answered
-   * (a request whose head is still arriving counts: headersTimeout bounds the wait).
+   * Stops accepting connections and resolves when the requests in flight have been answered.
+   * A request whose head is arriving counts (headersTimeout bounds the wait), and so, for a
+   * moment, does a connection that has not sent its first byte yet: its phone connected just
+   * before the stop and is sending.
    */
   async close(): Promise<void> {
     this.closing = true;
     const server = this.server;
     this.server = null;
+    await new Promise((r) => setImmediate(r)); // connections the kernel queued are accepted first
     server?.close(); // stops listening and closes idle keep-alive connections
-    await new Promise((r) => setImmediate(r)); // requests already received reach the parser
-    while (this.inFlight > 0 || this.guard.headsArriving() > 0) await new Promise((r) => setTimeout(r, 20));
+    const grace = Date.now() + CLOSE_GRACE_MS;
+    while (this.inFlight > 0 || this.guard.headsArriving() > 0 || (this.guard.silent() > 0 && Date.now() < grace)) await new Promise((r) => setTimeout(r, 20));
     server?.closeAllConnections(); // what is left: connections that never sent a byte
     this.drops.close();
   }
