@@ -81,3 +81,26 @@ export function productionNodeFlags(): string[] {
   const first = readFileSync(join(projectRoot(), 'bin/mmsc.js'), 'utf8').split('\n')[0];
   return first.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter((f) => f.startsWith('--'));
 }
+
+export interface Memory {
+  /** Peak RSS of the process. */
+  maxRssKiB: number;
+  rssKiB: number;
+  /** Private memory: heap, buffers, WASM. */
+  anonKiB: number;
+  /** The LMDB file mappings (page cache of the database files: grows with the data, shared and reclaimable). */
+  lmdbKiB: number;
+}
+
+/** This process's memory (Linux /proc): peak RSS and what the RSS is made of now. */
+export function memory(): Memory {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const field = (k: string) => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(k)) ?? '0')?.[0] ?? 0);
+  let lmdbKiB = 0;
+  let name = '';
+  for (const l of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(l)) name = l.split(/\s+/).slice(5).join(' ');
+    else if (l.startsWith('Rss:') && name.endsWith('data.mdb')) lmdbKiB += Number(/\d+/.exec(l)![0]);
+  }
+  return { maxRssKiB: process.resourceUsage().maxRSS, rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), lmdbKiB };
+}

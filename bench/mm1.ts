@@ -1,7 +1,8 @@
 // `npm run bench -- mm1`: durable m-send.req submissions per second and latency with 16
-// concurrent phones on loopback, for a 5 KB and a 100 KB MMS, uWebSockets.js vs the same
-// handler/relay/store behind node:http; peak RSS of the server process. Each run uses its own
-// server process and a fresh LMDB; the load comes from a separate process.
+// concurrent phones on loopback, for a 5 KB and a 100 KB MMS: the production MM1 server
+// (node:http with its limits, src/mm1/server.ts) against its former transport, uWebSockets.js,
+// around the same handler/relay/store (bench/mm1/uws.ts); peak RSS of the server process. Each
+// run uses its own server process and a fresh LMDB; the load comes from a separate process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,15 +42,15 @@ export async function main(): Promise<void> {
   console.log(`${CONCURRENCY} concurrent phones, 1.5 s warm-up + 4 s measured, median of ${RUNS} runs (set BENCH_RUNS)`);
   console.log(`server node flags: ${(process.env.BENCH_SERVER_FLAGS ?? productionNodeFlags().join(' ')) || '(none)'} (production's, from bin/mmsc.js; set BENCH_SERVER_FLAGS to compare)`);
   const rows: (string | number)[][] = [['payload', 'server', 'submits/s', 'p50 ms', 'p99 ms', 'server CPU µs/submit', 'peak RSS MiB', '= LMDB map', '+ private', '+ node/libs', 'errors']];
-  const ratio: (string | number)[][] = [['payload', 'uWS / node:http (submits/s)', 'p99 node:http / uWS', 'CPU per submit node:http / uWS']];
+  const ratio: (string | number)[][] = [['payload', 'MM1 (node:http) / uWS, submits/s', 'p99 MM1 / uWS', 'CPU per submit MM1 / uWS']];
   for (const size of [5 * 1024, 100 * 1024]) {
     const res: Record<string, Result[]> = { uws: [], node: [] };
-    for (let i = 0; i < RUNS; i++) for (const v of ['uws', 'node'] as const) res[v].push(await runOnce(v, size));
+    for (let i = 0; i < RUNS; i++) for (const v of ['node', 'uws'] as const) res[v].push(await runOnce(v, size));
     const med = (v: string, k: keyof Result) => median(res[v].map((r) => r[k]));
-    for (const v of ['uws', 'node']) {
-      rows.push([`${size / 1024} KB`, v === 'uws' ? 'uWebSockets.js' : 'node:http', med(v, 'perSec').toFixed(0), med(v, 'p50').toFixed(2), med(v, 'p99').toFixed(2), med(v, 'cpuPerSubmit').toFixed(0), med(v, 'peakMiB').toFixed(0), med(v, 'lmdbMiB').toFixed(0), med(v, 'privateMiB').toFixed(0), med(v, 'otherMiB').toFixed(0), res[v].reduce((a, r) => a + r.errors, 0)]);
+    for (const v of ['node', 'uws']) {
+      rows.push([`${size / 1024} KB`, v === 'uws' ? 'uWebSockets.js (former)' : 'MM1 (node:http)', med(v, 'perSec').toFixed(0), med(v, 'p50').toFixed(2), med(v, 'p99').toFixed(2), med(v, 'cpuPerSubmit').toFixed(0), med(v, 'peakMiB').toFixed(0), med(v, 'lmdbMiB').toFixed(0), med(v, 'privateMiB').toFixed(0), med(v, 'otherMiB').toFixed(0), res[v].reduce((a, r) => a + r.errors, 0)]);
     }
-    ratio.push([`${size / 1024} KB`, (med('uws', 'perSec') / med('node', 'perSec')).toFixed(2), (med('node', 'p99') / med('uws', 'p99')).toFixed(2), (med('node', 'cpuPerSubmit') / med('uws', 'cpuPerSubmit')).toFixed(2)]);
+    ratio.push([`${size / 1024} KB`, (med('node', 'perSec') / med('uws', 'perSec')).toFixed(2), (med('node', 'p99') / med('uws', 'p99')).toFixed(2), (med('node', 'cpuPerSubmit') / med('uws', 'cpuPerSubmit')).toFixed(2)]);
   }
   table('durable submits (fdatasync before m-send.conf)', rows);
   table('ratio', ratio);

@@ -97,6 +97,32 @@ export const ConfigSchema = z
         retrievePath: z.string().startsWith('/').endsWith('/').default('/m/'),
         /** Largest PDU accepted in a POST, in bytes; larger bodies are refused before buffering. */
         maxBodyBytes: z.number().int().min(1024).default(1_048_576),
+        /**
+         * Other host[:port] names phones may put in absolute-form request targets (an MMS proxy set
+         * to this box sends `POST http://name:port/mms`): publicUrl's and the address the phone
+         * connected to are always ours. A name without a port matches any port. Others get 421.
+         */
+        authorities: z
+          .array(z.string().refine((s) => /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/.test(s) && URL.canParse(`http://${s}`), { message: 'expected host or host:port, such as mms.example or mms.example:8080' }))
+          .default([]),
+        /** The HTTP server's limits, sized for phones on GPRS/EDGE (2-25 KB/s, stalls of many seconds). */
+        limits: z
+          .object({
+            /** A request whose head (request line and headers) has not arrived whole by then is dropped (slow-loris). */
+            headersTimeout: duration('30s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            /** A connection on which nothing moves for this long, mid-request or mid-response, is dropped (a rate floor would cut stalling GPRS links). */
+            noProgressTimeout: duration('90s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            /** An idle keep-alive connection is closed after this. */
+            keepAliveTimeout: duration('15s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            /** Connections open at once; more are answered 503 and closed. */
+            maxConnections: z.number().int().min(1).default(512),
+            /** Connections open at once from one address (trusted proxies are exempt: a gateway carries many phones). */
+            maxConnectionsPerAddress: z.number().int().min(1).default(8),
+            /** Connections dropped by a limit are logged once per address and limit per interval, then counted. */
+            logInterval: duration('1m').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+          })
+          .strict()
+          .prefault({}),
         identity: z
           .object({
             /** Request headers carrying the MSISDN, in order of preference. */

@@ -1,8 +1,8 @@
-// Thin request/response plumbing over uWebSockets.js: body collection with a hard limit
-// (refused before buffering when Content-Length says too much, cut off mid-stream otherwise),
-// abort tracking, corked replies after async work, and an in-flight counter for graceful
-// shutdown. uWS hands us views that die with the callback, so everything is copied out first.
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+// Request/response plumbing over node:http: what the protocol handler sees of a request
+// (RequestInfo), body collection with a hard limit (only the head of a body whose declared
+// Content-Length is too large is read; an undeclared one is cut off as soon as it passes), and
+// writing a Reply.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Reply {
   status: number;
@@ -12,41 +12,29 @@ export interface Reply {
   headOnly?: boolean;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK',
-  204: 'No Content',
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  411: 'Length Required',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** A request whose synchronous parts (headers, peer) were read inside the uWS callback. */
+/** A request as the handler sees it: the head, read before the body. */
 export interface RequestInfo {
   method: string;
+  /** The path (origin form, or the path of an absolute-form target), without the query. */
   url: string;
   query: string;
   peer: string;
+  /** Every request header, lower-case names; repeated ones joined with ", ". */
   headers: Map<string, string>;
   contentLength: number | undefined;
 }
 
-export function readRequest(res: HttpResponse, req: HttpRequest, wanted: readonly string[]): RequestInfo {
+export function readRequest(req: IncomingMessage, path: string, query: string): RequestInfo {
   const headers = new Map<string, string>();
-  req.forEach((k, v) => {
-    if (wanted.includes(k) || k === 'content-type' || k === 'content-length' || k === 'user-agent' || k === 'x-wap-profile') headers.set(k, v);
-  });
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
   const cl = headers.get('content-length');
   return {
-    method: req.getMethod().toUpperCase(),
-    url: req.getUrl(),
-    query: req.getQuery() ?? '',
-    peer: Buffer.from(res.getRemoteAddressAsText()).toString(),
+    method: (req.method ?? 'GET').toUpperCase(),
+    url: path,
+    query,
+    peer: req.socket.remoteAddress ?? '',
     headers,
     contentLength: cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined,
   };
@@ -64,71 +52,65 @@ export class Aborted extends Error {
   override readonly name = 'Aborted';
 }
 
-/** Tracks one response: whether the client went away, and how to answer after async work. */
-export class Exchange {
-  aborted = false;
-  private done = false;
-  constructor(readonly res: HttpResponse, private readonly onFinish: () => void) {
-    res.onAborted(() => {
-      this.aborted = true;
-      this.finish();
-    });
-  }
-
-  /**
-   * Collects the body up to `limit` bytes; rejects with TooLarge as soon as it is exceeded.
-   * Must be called synchronously in the route handler (uWS drops data not yet subscribed to).
-   * uWS lends each chunk only for the callback, so it is copied once: straight into a buffer of
-   * the declared Content-Length when there is one.
-   */
-  body(limit: number, declared?: number): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      let whole = declared !== undefined && declared <= limit ? Buffer.allocUnsafe(declared) : null;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let failed = false;
-      this.res.onData((ab, isLast) => {
-        if (failed) return;
-        const chunk = new Uint8Array(ab);
-        if (size + chunk.length > limit) {
-          failed = true;
-          const head = Buffer.concat([whole ? whole.subarray(0, size) : Buffer.concat(chunks), chunk]).subarray(0, 4096);
-          reject(new TooLarge(limit, size + chunk.length, Buffer.from(head)));
-          return;
-        }
-        if (whole && size + chunk.length > whole.length) {
-          // more than declared (should not happen with a correct Content-Length): fall back
-          chunks.push(whole.subarray(0, size));
-          whole = null;
-        }
-        if (whole) whole.set(chunk, size);
-        else chunks.push(Buffer.from(chunk)); // Buffer.from(Uint8Array) copies
-        size += chunk.length;
-        if (isLast) resolve(whole ? whole.subarray(0, size) : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      });
-      // onAborted already set: a vanished client leaves this promise pending; reply() is a no-op.
-      if (this.aborted) reject(new Aborted());
-    });
-  }
-
-  reply(r: Reply, close = false): void {
-    if (this.aborted || this.done) return;
-    this.res.cork(() => {
-      this.res.writeStatus(`${r.status} ${STATUS_TEXT[r.status] ?? ''}`.trim());
-      for (const [k, v] of Object.entries(r.headers ?? {})) this.res.writeHeader(k, v);
-      if (r.headOnly) {
-        const n = typeof r.body === 'string' ? Buffer.byteLength(r.body) : (r.body?.length ?? 0);
-        this.res.endWithoutBody(n, close);
-      } else {
-        this.res.end(r.body ?? '', close);
+/**
+ * Collects the body up to `limit` bytes; rejects with TooLarge as soon as it is exceeded (and
+ * stops reading), with Aborted when the client goes away first. With a declared Content-Length
+ * the chunks are copied once, straight into a buffer of that size.
+ */
+export function readBody(req: IncomingMessage, limit: number, declared?: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let whole = declared !== undefined && declared <= limit ? Buffer.allocUnsafe(declared) : null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.pause();
+    };
+    const onData = (chunk: Buffer) => {
+      if (size + chunk.length > limit) {
+        stop();
+        const head = Buffer.concat([whole ? whole.subarray(0, size) : Buffer.concat(chunks), chunk]).subarray(0, 4096);
+        reject(new TooLarge(limit, size + chunk.length, Buffer.from(head)));
+        return;
       }
-    });
-    this.finish();
-  }
+      if (whole && size + chunk.length > whole.length) {
+        // more than declared (node's parser does not let this happen): fall back to chunks
+        chunks.push(whole.subarray(0, size));
+        whole = null;
+      }
+      if (whole) chunk.copy(whole, size);
+      else chunks.push(chunk);
+      size += chunk.length;
+    };
+    const onEnd = () => {
+      stop();
+      resolve(whole ? whole.subarray(0, size) : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onClose = () => {
+      stop();
+      reject(new Aborted('the client went away before the body was complete'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+  });
+}
 
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.onFinish();
-  }
+/** Writes a reply; `close` ends the connection after it. Nothing is written to a vanished client. */
+export function sendReply(res: ServerResponse, r: Reply, close: boolean): void {
+  if (res.writableEnded || res.destroyed) return;
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : (r.body ?? new Uint8Array(0));
+  const headers: Record<string, string> = { ...r.headers, 'Content-Length': String(body.length) };
+  if (close) headers.Connection = 'close';
+  res.writeHead(r.status, headers);
+  // headOnly: the length of the body but not the body (node also drops it for a HEAD request itself)
+  res.end(r.headOnly ? undefined : body);
+}
+
+/** A client address with IPv4-mapped IPv6 (::ffff:a.b.c.d, a dual-stack socket) as plain IPv4. */
+export function unmapped(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1] : ip;
 }

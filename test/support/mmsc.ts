@@ -1,4 +1,4 @@
-// Starts a real MMSC (uWebSockets.js on 127.0.0.1, LMDB in a temp folder) for integration
+// Starts a real MMSC (MM1 on node:http on 127.0.0.1, LMDB in a temp folder) for integration
 // tests, with a loopback bearer that records every push, and small "phone" helpers that speak
 // MM1 over real HTTP.
 import { mkdtempSync, rmSync } from 'node:fs';
