@@ -11,7 +11,7 @@ import { lowerVersion } from '../relay/pdus.js';
 import type { ConfirmResult, Relay, Requester } from '../relay/relay.js';
 import type { Reply, RequestInfo } from './http.js';
 import { clientAddress, SenderIdentifier, type Identification, type IgnoredHeader } from './identity.js';
-import { LogDigest } from './log-digest.js';
+import { LogDigest } from '../log-digest.js';
 import { headOf, statusFor, unservable } from './refusals.js';
 import { RetrievalDesk } from './retrieval.js';
 
@@ -174,7 +174,7 @@ export class Mm1Handler {
   private inspect(info: RequestInfo, pduFrom?: string, quiet = false): Identification {
     const who = this.identity.inspect(info.peer, this.wanted.map((h) => info.headers.get(h) ?? ''), pduFrom);
     if (who.ignored && !(quiet && !who.identity)) {
-      this.digest.note('ignored-header', clientAddress(info.peer), { peer: info.peer, header: who.ignored.header, value: who.ignored.value }, ignoredText(who.ignored));
+      this.digest.note('ignored-header', clientAddress(info.peer), { client: clientAddress(info.peer), peer: info.peer, header: who.ignored.header, value: who.ignored.value }, ignoredText(who.ignored));
     }
     return who;
   }

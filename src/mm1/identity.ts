@@ -37,7 +37,7 @@ export class SenderIdentifier {
     this.staticMap = new Map(Object.entries(cfg.staticMap));
   }
 
-  /** Lower-cased names of the headers to read from the request (uWS needs them up front). */
+  /** Lower-cased names of the identity headers, in order of preference. */
   get headerNames(): readonly string[] {
     return this.headers;
   }

@@ -100,6 +100,11 @@ export class ConnectionGuard {
     return n;
   }
 
+  /** Connections whose request body is still arriving (an upload in progress). */
+  uploading(): Socket[] {
+    return [...this.conns].filter(([s, c]) => !c.refused && c.phase === 'body' && !s.destroyed).map(([s]) => s);
+  }
+
   /** Answers a refused request straight on the socket and closes it. */
   refuse(socket: Socket, status: number, text: string): void {
     const c = this.conns.get(socket);

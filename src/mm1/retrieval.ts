@@ -19,7 +19,7 @@ import { retrieveError } from '../relay/pdus.js';
 import type { Relay, Requester } from '../relay/relay.js';
 import type { Reply, RequestInfo } from './http.js';
 import { clientAddress, type Identification } from './identity.js';
-import type { LogDigest } from './log-digest.js';
+import type { LogDigest } from '../log-digest.js';
 import { TokenBuckets } from './token-buckets.js';
 
 const MMS_TYPE = 'application/vnd.wap.mms-message';
@@ -43,7 +43,7 @@ export class RetrievalDesk {
     const client = this.clientKey(info.peer, id?.msisdn);
     if (!this.buckets.allows(client)) {
       const wait = this.buckets.retryAfter(client);
-      this.digest.note('throttled', client, { peer: info.peer }, 'retrieval refused without lookup: too many unknown retrieval tokens from this client');
+      this.digest.note('throttled', client, { client, peer: info.peer }, 'retrieval refused without lookup: too many unknown retrieval tokens from this client');
       const pdu = retrieveError(this.cfg.mmsc.mmsVersion, this.now(), 'Error-transient-failure', 'Too many unknown retrieval URLs from this client; try again later');
       return { status: 200, headers: { 'Content-Type': MMS_TYPE, 'Retry-After': String(wait) }, body: pdu, headOnly: head };
     }
@@ -52,7 +52,7 @@ export class RetrievalDesk {
     const fetcher = id && { msisdn: id.msisdn, via: id.via, detail: id.detail };
     if (!r.found && r.unknown) {
       this.buckets.take(client);
-      this.digest.note('unknown-token', client, { peer: info.peer }, 'retrieval of an unknown token');
+      this.digest.note('unknown-token', client, { client, peer: info.peer }, 'retrieval of an unknown token');
     } else if (!r.found && r.refused) {
       this.log.warn({ peer: info.peer, fetcher, recipient: r.refused.recipient }, `refused retrieval: ${id?.msisdn} (${id?.detail}) is not the recipient`);
     } else if (!r.found) {

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { Networks } from '../config/cidr.js';
 import type { Config } from '../config/schema.js';
 import type { Relay } from '../relay/relay.js';
+import { LogDigest } from '../log-digest.js';
 import { DropLog } from './drop-log.js';
 import { HEAD_BYTES, Mm1Handler } from './handler.js';
 import { Aborted, readBody, readRequest, sendReply, TooLarge, type Reply, type RequestInfo } from './http.js';
@@ -20,6 +21,12 @@ import { Authorities, parseTarget } from './target.js';
 
 /** How long a stop waits for connections that have not sent their first byte yet. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * How long a stop waits for uploads still arriving: on GPRS one can take minutes, longer than
+ * systemd waits (TimeoutStopSec). Nothing of them was acknowledged, so cutting them loses
+ * nothing: the phone sends the m-send.req again. Requests whose body is in are always answered.
+ */
+const UPLOAD_GRACE_MS = 10_000;
 
 export interface Mm1Options {
   config: Config;
@@ -44,7 +51,8 @@ export class Mm1Server {
     this.log = o.log.child({ iface: 'mm1' });
     this.handler = new Mm1Handler(o.config, o.relay, this.log);
     const m = this.cfg.mm1;
-    this.drops = new DropLog(this.log, m.limits.logInterval);
+    // at most 1,000 addresses counted apart per interval (an IPv6 attacker has many)
+    this.drops = new DropLog(new LogDigest(this.log, m.limits.logInterval, 1000));
     this.guard = new ConnectionGuard(m.limits, new Networks(m.identity.trustedProxies), this.drops, this.log);
     this.authorities = new Authorities(this.cfg.mmsc.publicUrl, m.host, m.authorities);
   }
@@ -79,10 +87,22 @@ export class Mm1Server {
     this.server = null;
     await new Promise((r) => setImmediate(r)); // connections the kernel queued are accepted first
     server?.close(); // stops listening and closes idle keep-alive connections
-    const grace = Date.now() + CLOSE_GRACE_MS;
-    while (this.inFlight > 0 || this.guard.headsArriving() > 0 || (this.guard.silent() > 0 && Date.now() < grace)) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    let cut = false;
+    while (this.inFlight > 0 || this.guard.headsArriving() > 0 || (this.guard.silent() > 0 && Date.now() < started + CLOSE_GRACE_MS)) {
+      if (!cut && Date.now() >= started + UPLOAD_GRACE_MS) {
+        cut = true;
+        const uploads = this.guard.uploading();
+        if (uploads.length) {
+          this.log.warn({ uploads: uploads.length, peers: uploads.map((s) => s.remoteAddress) }, `stopping: ${uploads.length} upload(s) still arriving after ${UPLOAD_GRACE_MS / 1000} s are cut; nothing of them was acknowledged, the phones send again`);
+          for (const s of uploads) s.destroy();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     server?.closeAllConnections(); // what is left: connections that never sent a byte
     this.drops.close();
+    this.handler.close();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

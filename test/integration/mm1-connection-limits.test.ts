@@ -11,7 +11,7 @@ import { MMS_TYPE, startTestMmsc, type TestMmsc } from '../support/mmsc.js';
 const A = '+4795200001';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const port = (t: TestMmsc) => Number(new URL(t.base).port);
-type Line = { msg: string; peer?: string; limit?: string; dropped?: number };
+type Line = { msg: string; peer?: string; limit?: string; count?: number };
 const lines = (logs: string[]): Line[] => logs.map((l) => JSON.parse(l) as Line);
 const limitLines = (logs: string[], limit: string) => lines(logs).filter((l) => l.limit === limit);
 
@@ -150,8 +150,38 @@ describe('MM1 connection caps', () => {
     await sleep(1200); // one flush of the interval at least
     const mine = limitLines(logs, 'connections-per-address');
     // every refusal is accounted for, in far fewer lines than refusals
-    expect(mine.reduce((n, l) => n + (l.dropped ?? 1), 0)).toBe(N);
+    expect(mine.reduce((n, l) => n + (l.count ?? 1), 0)).toBe(N);
     expect(mine.length).toBeLessThanOrEqual(4);
-    expect(mine.some((l) => (l.dropped ?? 0) > 0 && /^\d+ more from 127\.0\.0\.1 in the last 1s: refused a connection/.test(l.msg))).toBe(true);
+    expect(mine.some((l) => (l.count ?? 0) > 0 && /^\d+ more from 127\.0\.0\.1 in the last 1s: refused a connection/.test(l.msg))).toBe(true);
   });
+});
+
+describe('MM1 stop with an upload still arriving', () => {
+  it('waits a bounded time for it, then cuts it with a log line (the phone sends again; nothing was acknowledged)', async () => {
+    const logs: string[] = [];
+    const t = await startTestMmsc({}, { logLines: logs });
+    const pdu = sendReq('gprs-stop', 20_000);
+    const c = await RawClient.connect(port(t));
+    c.write(head(pdu.length));
+    // a GPRS phone at 1 KB/s: far from done when the stop begins
+    let sent = 0;
+    const trickle = setInterval(() => {
+      if (c.socket.destroyed || sent >= pdu.length) return;
+      c.write(pdu.subarray(sent, sent + 100));
+      sent += 100;
+    }, 100);
+    try {
+      await sleep(300);
+      const stopping = Date.now();
+      await t.close();
+      const waited = Date.now() - stopping;
+      // the default noProgressTimeout (90 s) never fires on a moving upload: only the stop's bound ends it
+      expect(waited).toBeGreaterThanOrEqual(9_000);
+      expect(sent).toBeLessThan(pdu.length);
+      expect(lines(logs).find((l) => /^stopping: 1 upload\(s\) still arriving after 10 s are cut/.test(l.msg))).toBeDefined();
+      await c.closed;
+    } finally {
+      clearInterval(trickle);
+    }
+  }, 30_000);
 });

@@ -104,7 +104,7 @@ describe('the aggregated log line', () => {
     expect(mine()[0].count).toBeUndefined();
     expect(mine().length).toBeLessThanOrEqual(3); // 20 requests take well under two intervals
     const last = mine().at(-1)!;
-    expect(last).toMatchObject({ count: expect.any(Number), intervalS: 2 });
-    expect(String(last.msg)).toMatch(/^retrieval of an unknown token: \d+ more in the last 2 s$/);
+    expect(last).toMatchObject({ count: expect.any(Number), interval: '2s' });
+    expect(String(last.msg)).toMatch(/^\d+ more from \+?[0-9]+ in the last 2s: retrieval of an unknown token$/);
   });
 });

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMms, encodeMms } from '../../src/codec/mms/index.js';
 import { clientAddress } from '../../src/mm1/identity.js';
-import { LogDigest } from '../../src/mm1/log-digest.js';
+import { LogDigest } from '../../src/log-digest.js';
 import { TokenBuckets } from '../../src/mm1/token-buckets.js';
 import { displayAddress, sameNumber } from '../../src/relay/address.js';
 
@@ -49,7 +49,7 @@ describe('LogDigest', () => {
     let now = 1_000_000;
     digest = new LogDigest(log, 60_000, 100, () => now);
     for (let i = 0; i < 500; i++) {
-      digest.note('unknown-token', '10.0.0.1', { peer: '10.0.0.1' }, 'retrieval of an unknown token');
+      digest.note('unknown-token', '10.0.0.1', { client: '10.0.0.1' }, 'retrieval of an unknown token');
       now += 100; // 500 in 50 s
     }
     expect(lines).toHaveLength(1);
@@ -59,7 +59,7 @@ describe('LogDigest', () => {
     now = 1_000_000 + 60_000;
     digest.flush();
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ client: '10.0.0.1', count: 499, msg: 'retrieval of an unknown token: 499 more in the last 1 min' });
+    expect(lines[1]).toMatchObject({ client: '10.0.0.1', count: 499, interval: '1m', msg: '499 more from 10.0.0.1 in the last 1m: retrieval of an unknown token' });
     // quiet for an interval: forgotten; the next one is written at once
     now += 60_000;
     digest.flush();
@@ -72,17 +72,17 @@ describe('LogDigest', () => {
   it('keys lines by kind and client', () => {
     const now = 0;
     digest = new LogDigest(log, 60_000, 100, () => now);
-    digest.note('a', '1', {}, 'A');
-    digest.note('b', '1', {}, 'B');
-    digest.note('a', '2', {}, 'A');
-    digest.note('a', '1', {}, 'A');
+    digest.note('a', '1', { client: '1' }, 'A');
+    digest.note('b', '1', { client: '1' }, 'B');
+    digest.note('a', '2', { client: '2' }, 'A');
+    digest.note('a', '1', { client: '1' }, 'A');
     expect(lines.map((l) => `${String(l.msg)}/${String(l.client)}`)).toEqual(['A/1', 'B/1', 'A/2']);
   });
 
   it('holds at most maxKeys clients; the others are summed up in one line per interval', () => {
     let now = 0;
     digest = new LogDigest(log, 60_000, 50, () => now);
-    for (let round = 0; round < 3; round++) for (let i = 0; i < 1000; i++) digest.note('k', `c${i}`, {}, 'guess');
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 1000; i++) digest.note('k', `c${i}`, { client: `c${i}` }, 'guess');
     expect(lines).toHaveLength(50); // the first line of each client the table holds
     now = 60_000;
     digest.flush();
@@ -91,7 +91,7 @@ describe('LogDigest', () => {
     for (const l of counted) expect(l.count).toBe(2);
     const overflow = lines.slice(50).filter((l) => l.client === undefined);
     expect(overflow).toHaveLength(1);
-    expect(overflow[0]).toMatchObject({ count: 3 * 950, limit: 50 });
+    expect(overflow[0]).toMatchObject({ count: 3 * 950, tracked: 50 });
   });
 });
 

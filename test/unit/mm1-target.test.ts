@@ -2,6 +2,7 @@
 // authority of ours, and the aggregated log of refusals by a limit.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { LogDigest } from '../../src/log-digest.js';
 import { DropLog } from '../../src/mm1/drop-log.js';
 import { Authorities, parseTarget } from '../../src/mm1/target.js';
 
@@ -42,17 +43,17 @@ describe('parseTarget', () => {
 
 describe('DropLog', () => {
   it('logs the first refusal per address and limit at once, counts the rest, bounds the addresses', () => {
-    const lines: { msg: string; peer: string; limit: string; dropped?: number }[] = [];
+    const lines: { msg: string; peer: string; limit: string; count?: number }[] = [];
     const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
-    const d = new DropLog(log, 60_000, 2);
+    const d = new DropLog(new LogDigest(log, 60_000, 2));
     for (let i = 0; i < 5; i++) d.drop('10.0.0.1', 'connections-per-address', 'refused a connection');
     d.drop('10.0.0.1', 'headers-timeout', 'dropped a connection');
     for (let i = 0; i < 3; i++) d.drop(`10.0.0.${10 + i}`, 'bad-request', 'refused: malformed');
     expect(lines.map((l) => [l.peer, l.limit])).toEqual([['10.0.0.1', 'connections-per-address'], ['10.0.0.1', 'headers-timeout']]);
     d.close();
     expect(lines.slice(2)).toEqual([
-      expect.objectContaining({ peer: '10.0.0.1', limit: 'connections-per-address', dropped: 4, msg: '4 more from 10.0.0.1 in the last 1m: refused a connection' }),
-      expect.objectContaining({ peer: '(other addresses)', limit: 'bad-request', dropped: 3 }),
+      expect.objectContaining({ peer: '10.0.0.1', limit: 'connections-per-address', count: 4, msg: '4 more from 10.0.0.1 in the last 1m: refused a connection' }),
+      expect.objectContaining({ count: 3, tracked: 2, msg: '3 more events from clients not tracked one by one (2 are)' }),
     ]);
   });
 });

@@ -1,10 +1,12 @@
-// Log lines that a client can repeat at will (unknown retrieval tokens, refused retries,
-// ignored identity headers): the first one of a client is written at once, the rest are
-// counted and written as one line per client per interval, so a scan neither floods the SD
-// card nor goes unnoticed. The table is bounded: while it is full, new clients are summed up
-// in one line per interval instead of being tracked one by one, so even a scan from more
-// addresses than that writes at most 2 x maxKeys + 1 lines per interval.
+// Log lines that a client can repeat at will (MM1: unknown retrieval tokens, refused retries,
+// ignored identity headers, connections refused by a limit): the first one of a kind from a
+// client is written at once, the rest are counted and written as one line per client and kind
+// per interval, so a scan or a flood neither fills the SD card nor goes unnoticed. The table is
+// bounded: while it is full, new clients are summed up in one line per interval instead of
+// being tracked one by one, so even an attack from more addresses than that writes at most
+// 2 x maxKeys + 1 lines per interval. One copy for every interface that faces the network.
 import type { Logger } from 'pino';
+import { formatDuration } from './config/duration.js';
 
 interface Entry {
   /** When this (kind, client) was last written. */
@@ -30,8 +32,9 @@ export class LogDigest {
   ) {}
 
   /**
-   * One occurrence of `msg` for `client`: written now when this client's last line of this
-   * kind is older than the interval, otherwise counted for the next line.
+   * One occurrence of `msg` (of `kind`) for `client`: written now when this client's last line
+   * of this kind is older than the interval, otherwise counted for the next line. `fields` go
+   * into both lines (name the client in them: peer, client...).
    */
   note(kind: string, client: string, fields: Record<string, unknown>, msg: string): void {
     const key = `${kind}\u0000${client}`;
@@ -48,7 +51,7 @@ export class LogDigest {
       return;
     }
     const pending = e?.pending ?? 0;
-    this.log.warn({ client, ...fields, ...(pending ? { count: pending + 1 } : {}) }, msg);
+    this.log.warn({ ...fields, ...(pending ? { count: pending + 1 } : {}) }, msg);
     this.entries.delete(key);
     this.entries.set(key, { loggedAt: now, pending: 0, msg, fields });
     this.arm();
@@ -62,11 +65,12 @@ export class LogDigest {
       this.entries.delete(key);
       if (e.pending === 0) continue; // nothing since its line: forgotten, the next one is written at once
       const client = key.slice(key.indexOf('\u0000') + 1);
-      this.log.warn({ client, ...e.fields, count: e.pending, intervalS: Math.round(this.intervalMs / 1000) }, `${e.msg}: ${e.pending} more in the last ${seconds(this.intervalMs)}`);
+      const every = formatDuration(this.intervalMs);
+      this.log.warn({ ...e.fields, count: e.pending, interval: every }, `${e.pending} more from ${client} in the last ${every}: ${e.msg}`);
       this.entries.set(key, { ...e, loggedAt: now, pending: 0 });
     }
     if (this.overflow > 0) {
-      this.log.warn({ count: this.overflow, limit: this.maxKeys }, `${this.overflow} more unknown-token, refusal or identity-header events from clients not tracked one by one (${this.maxKeys} are)`);
+      this.log.warn({ count: this.overflow, tracked: this.maxKeys }, `${this.overflow} more events from clients not tracked one by one (${this.maxKeys} are)`);
       this.overflow = 0;
     }
     this.arm();
@@ -91,8 +95,4 @@ export class LogDigest {
     }, wait);
     this.timer.unref?.();
   }
-}
-
-function seconds(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
 }
