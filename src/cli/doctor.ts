@@ -9,6 +9,7 @@ import { HEALTH_META_KEY, type HealthSnapshot } from '../health.js';
 import { judgeStorage, readStorage } from '../store/capacity.js';
 import { Store } from '../store/store.js';
 import { configOrReport } from './load-config.js';
+import { isoTime, processAlive } from './format.js';
 
 export interface DoctorOptions {
   config?: string;
@@ -16,16 +17,7 @@ export interface DoctorOptions {
   out?: (text: string) => void;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface DoctorFinding {
   check: string;
@@ -56,13 +48,13 @@ export async function diagnose(configFile?: string): Promise<DoctorFinding[] | u
     if (!snap) {
       findings.push({ check: 'server', level: 'degraded', detail: `no conditions recorded in ${path} yet (start the server: mmsc serve)` });
     } else {
-      const running = alive(snap.pid);
+      const running = processAlive(snap.pid);
       findings.push({
         check: 'server',
         level: running ? 'ok' : 'degraded',
-        detail: running ? `running (pid ${snap.pid}), conditions recorded ${iso(snap.writtenAt)}` : `not running; its last conditions (recorded ${iso(snap.writtenAt)}) follow`,
+        detail: running ? `running (pid ${snap.pid}), conditions recorded ${isoTime(snap.writtenAt)}` : `not running; its last conditions (recorded ${isoTime(snap.writtenAt)}) follow`,
       });
-      for (const c of snap.conditions) findings.push({ check: c.name, level: c.level, detail: `${c.detail} (since ${iso(c.since)})` });
+      for (const c of snap.conditions) findings.push({ check: c.name, level: c.level, detail: `${c.detail} (since ${isoTime(c.since)})` });
     }
   } finally {
     await store.close();

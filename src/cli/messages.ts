@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { Store, StoreNotFoundError } from '../store/store.js';
 import type { Delivery, StoredMessage } from '../store/types.js';
 import { configOrReport } from './load-config.js';
+import { isoTime } from './format.js';
 
 /** Recipients shown in a list row; the rest are counted by state. */
 const ROW_RECIPIENTS = 2;
@@ -35,7 +36,6 @@ function bytesAsHex(_key: string, v: unknown): unknown {
   return v;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const short = (address: string) => address.replace('/TYPE=PLMN', '');
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -72,7 +72,7 @@ export async function listMessages(opts: { config?: string; limit: number }): Pr
     }
     const rows: string[][] = [];
     for (const { value: m } of store.messages.getRange({ reverse: true, limit: opts.limit })) {
-      rows.push([iso(m.acceptedAt), m.id, short(m.sender), `${count(m.size)} B`, recipientsText(store.deliveriesOf(m.id))]);
+      rows.push([isoTime(m.acceptedAt), m.id, short(m.sender), `${count(m.size)} B`, recipientsText(store.deliveriesOf(m.id))]);
     }
     process.stdout.write(`${table(['ACCEPTED', 'MESSAGE-ID', 'FROM', 'SIZE', 'RECIPIENTS'], rows)}\n`);
     process.stdout.write(`${count(rows.length)} of ${count(total)} message${total === 1 ? '' : 's'}, newest first${rows.length < total ? ' (-n N shows more)' : ''}\n`);
@@ -85,10 +85,10 @@ export async function listMessages(opts: { config?: string; limit: number }): Pr
 /** Seconds-since-epoch fields of the codec model (date, absolute expiry...) as ISO times. */
 function readableTimes(pdu: Partial<MmsPdu>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...pdu };
-  if (typeof pdu.date === 'number') out.date = iso(pdu.date * 1000);
+  if (typeof pdu.date === 'number') out.date = isoTime(pdu.date * 1000);
   for (const k of ['expiry', 'deliveryTime'] as const) {
     const v = pdu[k];
-    if (v && 'absolute' in v) out[k] = { absolute: iso(v.absolute * 1000) };
+    if (v && 'absolute' in v) out[k] = { absolute: isoTime(v.absolute * 1000) };
   }
   return out;
 }
@@ -116,11 +116,11 @@ export async function showMessage(id: string, opts: { config?: string }): Promis
     const deliveries = store.deliveriesOf(id).map((d) => ({
       ...d,
       notification: notificationOf(d),
-      nextAt: d.nextAt === null ? null : iso(d.nextAt),
-      history: d.history.map((h) => ({ ...h, at: iso(h.at) })),
+      nextAt: d.nextAt === null ? null : isoTime(d.nextAt),
+      history: d.history.map((h) => ({ ...h, at: isoTime(h.at) })),
     }));
     const out = {
-      ...m, acceptedAt: iso(m.acceptedAt), expiresAt: iso(m.expiresAt), deliverAt: iso(m.deliverAt),
+      ...m, acceptedAt: isoTime(m.acceptedAt), expiresAt: isoTime(m.expiresAt), deliverAt: isoTime(m.deliverAt),
       headers: readableTimes(m.headers as Partial<MmsPdu>), deliveries,
     };
     process.stdout.write(`${JSON.stringify(out, bytesAsHex, 2)}\n`);

@@ -7,6 +7,7 @@ import { configOrReport } from './load-config.js';
 import type { Config } from '../config/schema.js';
 import { Store } from '../store/store.js';
 import type { PoolModemRecord } from '../store/types.js';
+import { isoTime, processAlive } from './format.js';
 
 export interface ModemsOptions {
   config?: string;
@@ -24,20 +25,11 @@ export interface ModemRow {
   serverRunning: boolean;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A pool that stops records its modems "closed" (a killed server leaves its last state). */
 function running(r: PoolModemRecord): boolean {
-  return r.state !== 'closed' && alive(r.pid);
+  return r.state !== 'closed' && processAlive(r.pid);
 }
 
 /** Configured modems joined with what the server recorded about them (by IMEI, else by port). */
@@ -71,7 +63,7 @@ export function formatModems(rows: ModemRow[], now: number): string {
     const state = serverRunning ? r.state + (r.benchedUntil !== null ? ' (benched)' : '') : `${r.state} (server stopped)`;
     return [
       port, r.imei ?? '?', state, r.operator ?? '', r.dbm !== null ? `${r.dbm} dBm` : '', String(r.ratePerMinute), String(r.queue),
-      String(r.sent), String(r.failed), r.benchedUntil !== null ? iso(r.benchedUntil) : '',
+      String(r.sent), String(r.failed), r.benchedUntil !== null ? isoTime(r.benchedUntil) : '',
     ];
   });
   const all = [head, ...table];
@@ -88,7 +80,7 @@ export function formatModems(rows: ModemRow[], now: number): string {
     if (r.msisdn) notes.push(`${name}: number ${r.msisdn}`);
     if (r.routes.length) notes.push(`${name}: serves ${r.routes.join(', ')}`);
     if (!serverRunning) {
-      notes.push(alive(r.pid)
+      notes.push(processAlive(r.pid)
         ? `${name}: as recorded ${ago(now - r.updatedAt)} ago, when the server (process ${r.pid}) stopped its modem pool`
         : `${name}: as last recorded ${ago(now - r.updatedAt)} ago, by process ${r.pid}, which is no longer running`);
     }
