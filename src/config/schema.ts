@@ -4,12 +4,13 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseCidr } from './cidr.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { durationSchemas } from './schema-walk.js';
 
 const DURATION_HINT = 'expected a duration such as 30s, 10m, 6h, 7d or milliseconds';
 
-const duration = (def: string) =>
+/** A duration key: "30s", "10m", "6h", "7d" or milliseconds; `minMs` refuses shorter ones. */
+const duration = (def: string, minMs = 0) =>
   z
     .union([z.number(), z.string()], { error: DURATION_HINT })
     .default(def)
@@ -17,6 +18,10 @@ const duration = (def: string) =>
       const ms = parseDuration(v);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: DURATION_HINT, input: v });
+        return z.NEVER;
+      }
+      if (ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `expected at least ${formatDuration(minMs)}`, input: v });
         return z.NEVER;
       }
       return ms;
@@ -109,17 +114,17 @@ export const ConfigSchema = z
         limits: z
           .object({
             /** A request whose head (request line and headers) has not arrived whole by then is dropped (slow-loris). */
-            headersTimeout: duration('30s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            headersTimeout: duration('30s', 1000),
             /** A connection on which nothing moves for this long, mid-request or mid-response, is dropped (a rate floor would cut stalling GPRS links). */
-            noProgressTimeout: duration('90s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            noProgressTimeout: duration('90s', 1000),
             /** An idle keep-alive connection is closed after this. */
-            keepAliveTimeout: duration('15s').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            keepAliveTimeout: duration('15s', 1000),
             /** Connections open at once; more are answered 503 and closed. */
             maxConnections: z.number().int().min(1).default(512),
             /** Connections open at once from one address (trusted proxies are exempt: a gateway carries many phones). */
             maxConnectionsPerAddress: z.number().int().min(1).default(8),
             /** Connections dropped by a limit are logged once per address and limit per interval, then counted. */
-            logInterval: duration('1m').refine((ms) => ms >= 1000, { message: 'expected at least 1s' }),
+            logInterval: duration('1m', 1000),
           })
           .strict()
           .prefault({}),

@@ -1,9 +1,14 @@
 // Configuration: the defaults serve a fresh machine, every error names the file, the line and
 // the key in the project's words, one mistake is one error, and mmsc.publicUrl follows MM1.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Networks } from '../../src/config/cidr.js';
 import { formatDuration, parseDuration } from '../../src/config/duration.js';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { formatEffectiveConfig } from '../../src/config/print.js';
+import { isDuration, schemaAt } from '../../src/config/schema-walk.js';
+import { ConfigSchema } from '../../src/config/schema.js';
+import { parse as parseYaml } from 'yaml';
 
 function problems(text: string, file = 'mmsc.yaml'): ConfigError['problems'] {
   try {
@@ -167,5 +172,26 @@ describe('config', () => {
     expect([formatDuration(7 * 86_400_000), formatDuration(90 * 60_000), formatDuration(250)]).toEqual(['7d', '90m', '250ms']);
     const n = new Networks(['10.0.0.0/8', '::1/128']);
     expect([n.has('10.1.2.3'), n.has('::ffff:10.9.9.9'), n.has('::1'), n.has('11.0.0.1'), n.has('garbage')]).toEqual([true, true, true, false, false]);
+  });
+
+  it('prints every duration of the example as a duration, and refuses one under its minimum in those words', () => {
+    const example = new URL('../../firmware-config/mmsc.example.yaml', import.meta.url).pathname;
+    const printed = parseYaml(formatEffectiveConfig(loadConfig(example))) as Record<string, unknown>;
+    const written = parseYaml(readFileSync(example, 'utf8')) as Record<string, unknown>;
+    const durations: string[] = [];
+    const walk = (v: unknown, path: string[]): void => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else if (typeof v === 'string' && /^\d+(ms|s|m|h|d)$/.test(v)) durations.push(path.join('.'));
+    };
+    walk(written, []);
+    expect(durations.length).toBeGreaterThanOrEqual(20);
+    const at = (o: Record<string, unknown>, path: string) => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)?.[k], o);
+    for (const key of durations) {
+      expect(isDuration(schemaAt(ConfigSchema, key.split('.'))!), key).toBe(true);
+      expect(at(printed, key), key).toBe(at(written, key));
+    }
+    expect(problems('mm1:\n  limits:\n    headersTimeout: 500ms\n')).toEqual([
+      { key: 'mm1.limits.headersTimeout', line: 3, message: 'expected at least 1s, found "500ms"' },
+    ]);
   });
 });
